@@ -1,0 +1,21 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+# Paths that answer without a session: the login page itself, static files, the health probe,
+# the API (which authenticates with bearer tokens) and the language switch.
+PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/api/", "/i18n/")
+
+
+class LoginRequiredMiddleware:
+    """Login is required everywhere except the few public paths above."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return self.get_response(request)

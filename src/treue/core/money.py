@@ -1,0 +1,45 @@
+"""Money is a Decimal beside a currency code; these helpers keep that pair consistent."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_currency, format_decimal
+from django.db import models
+from django.utils import translation
+
+CENT = Decimal("0.01")
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", "EUR"
+    CHF = "CHF", "CHF"
+    USD = "USD", "USD"
+
+
+def money_field(verbose_name: str | object, **kwargs: object) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)  # type: ignore[call-overload]
+
+
+def rate_field(verbose_name: str | object, **kwargs: object) -> models.DecimalField:
+    """Units of company currency (EUR) for one unit of the document currency."""
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=6, **kwargs)  # type: ignore[call-overload]
+
+
+def round_money(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _babel_locale() -> str:
+    return "de_DE" if (translation.get_language() or "de").startswith("de") else "en_GB"
+
+
+def format_money(amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return "–"
+    return format_currency(amount, currency, locale=_babel_locale())
+
+
+def format_number(value: Decimal | float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=fmt, locale=_babel_locale())

@@ -1,0 +1,55 @@
+"""Roles and the permission matrix: one table that pages, API and docs/permissions.md all read."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MANAGEMENT = "management", _("Management")
+    SALES = "sales", _("Sales")
+    PRODUCTION = "production", _("Production")
+    QUALITY = "quality", _("Quality")
+    SHIPPING = "shipping", _("Shipping")
+    PURCHASING = "purchasing", _("Purchasing")
+    ACCOUNTING = "accounting", _("Accounting")
+    SERVICE = "service", _("Service")
+    ADMIN = "admin", _("Administrator")
+
+
+class Perm(models.TextChoices):
+    CUSTOMER_VIEW = "customer.view", _("See customers, contacts and interactions")
+    CUSTOMER_CHANGE = "customer.change", _("Create and change customers")
+    CONTACT_CHANGE = "contact.change", _("Create and change contacts, record interactions")
+    PRODUCT_VIEW = "product.view", _("See products")
+    PRODUCT_CHANGE = "product.change", _("Create and change products")
+    ORDER_VIEW = "order.view", _("See orders with prices")
+    ORDER_MARGIN_VIEW = "order.margin_view", _("See costs and contribution margins")
+    ORDER_CHANGE = "order.change", _("Create and change orders")
+    INVOICE_VIEW = "invoice.view", _("See invoices and open items")
+    INVOICE_CHANGE = "invoice.change", _("Create and change invoices and payments")
+    ACTIVITY_HAND_OVER_ANY = "activity.hand_over_any", _("Hand over any activity of the department")
+    ADMIN_SITE = "admin.site", _("Use the administration site")
+
+
+ALL = frozenset(Role)
+R = Role
+PERMISSION_MATRIX: dict[Perm, frozenset[Role]] = {
+    Perm.CUSTOMER_VIEW: ALL,
+    Perm.CUSTOMER_CHANGE: frozenset({R.MANAGEMENT, R.SALES, R.ADMIN}),
+    Perm.CONTACT_CHANGE: frozenset({R.MANAGEMENT, R.SALES, R.SERVICE, R.ADMIN}),
+    Perm.PRODUCT_VIEW: ALL,
+    Perm.PRODUCT_CHANGE: frozenset({R.PRODUCTION, R.PURCHASING, R.ADMIN}),
+    Perm.ORDER_VIEW: ALL,
+    Perm.ORDER_MARGIN_VIEW: frozenset({R.MANAGEMENT, R.SALES, R.ACCOUNTING, R.ADMIN}),
+    Perm.ORDER_CHANGE: frozenset({R.SALES, R.PRODUCTION, R.SHIPPING, R.ADMIN}),
+    Perm.INVOICE_VIEW: frozenset({R.MANAGEMENT, R.SALES, R.ACCOUNTING, R.ADMIN}),
+    Perm.INVOICE_CHANGE: frozenset({R.ACCOUNTING, R.ADMIN}),
+    Perm.ACTIVITY_HAND_OVER_ANY: frozenset({R.MANAGEMENT, R.ADMIN}),
+    Perm.ADMIN_SITE: frozenset({R.ADMIN}),
+}
+# A department head may additionally hand over every activity of the own department.
+HEAD_PERMS: frozenset[Perm] = frozenset({Perm.ACTIVITY_HAND_OVER_ANY})
+
+
+def role_has_perm(role: str, perm: Perm, *, is_head: bool = False) -> bool:
+    return role in PERMISSION_MATRIX[perm] or (is_head and perm in HEAD_PERMS)

@@ -1,0 +1,153 @@
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from treue.core.money import Currency, money_field, rate_field
+from treue.customers.models import Customer
+
+
+class ProductLine(models.TextChoices):
+    MACHINES = "machines", _("Machines")
+    TOOLING = "tooling", _("Tooling")
+    AUTOMATION = "automation", _("Automation")
+    SPARE_PARTS = "spare_parts", _("Spare parts")
+    SERVICE = "service", _("Service")
+
+
+class Product(models.Model):
+    article_number = models.CharField(_("article number"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    product_line = models.CharField(_("product line"), max_length=20, choices=ProductLine.choices)
+    is_spare_part = models.BooleanField(_("spare part"), default=False)
+    list_price = money_field(_("list price (EUR)"))
+    unit_cost = money_field(_("unit cost (EUR)"))
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["article_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(list_price__gte=0, unit_cost__gte=0),
+                name="product_prices_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_number} {self.name}"
+
+
+class Incoterm(models.TextChoices):
+    EXW = "EXW", "EXW"
+    FCA = "FCA", "FCA"
+    CPT = "CPT", "CPT"
+    CIP = "CIP", "CIP"
+    DAP = "DAP", "DAP"
+    DPU = "DPU", "DPU"
+    DDP = "DDP", "DDP"
+
+
+class OrderStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PRODUCTION = "in_production", _("In production")
+    SHIPPED = "shipped", _("Shipped")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Order(models.Model):
+    number = models.CharField(_("order number"), max_length=20, unique=True)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
+    )
+    order_date = models.DateField(_("order date"))
+    customer_reference = models.CharField(_("customer reference"), max_length=50, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    exchange_rate = rate_field(_("exchange rate to EUR"), default=Decimal(1))
+    incoterm = models.CharField(
+        _("Incoterms"), max_length=3, choices=Incoterm.choices, default=Incoterm.DAP
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=OrderStatus.choices, default=OrderStatus.OPEN
+    )
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-order_date", "-id"]
+        indexes = [models.Index(fields=["customer", "-order_date"], name="order_customer_date_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(exchange_rate__gt=0), name="order_rate_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    """An ERP position (10, 20, 30 …) with its own price, cost and promised date."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("position"))
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    net_price = money_field(_("net unit price"))
+    unit_cost = money_field(_("unit cost"))
+    promised_date = models.DateField(_("promised delivery date"))
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "position"], name="order_line_position_unique"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_qty_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(net_price__gte=0, unit_cost__gte=0),
+                name="order_line_prices_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.position}"
+
+    @property
+    def net_amount(self) -> Decimal:
+        return self.quantity * self.net_price
+
+    @property
+    def contribution_margin(self) -> Decimal:
+        return self.quantity * (self.net_price - self.unit_cost)
+
+
+class Delivery(models.Model):
+    number = models.CharField(_("delivery number"), max_length=20, unique=True)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="deliveries")
+    shipped_on = models.DateField(_("shipped on"))
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-shipped_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DeliveryLine(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="delivery_lines")
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("delivery line")
+        verbose_name_plural = _("delivery lines")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="delivery_line_qty_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}: {self.quantity}"
