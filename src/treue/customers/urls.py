@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import views
+
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("<str:number>/", views.customer_detail, name="detail"),
+]

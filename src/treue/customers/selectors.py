@@ -1,0 +1,150 @@
+"""Reads of customers and their 360 view. Every function answers in a fixed number of queries."""
+
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from treue.orders.models import Order, OrderLine
+from treue.receivables.models import Invoice, Payment
+
+from .models import Address, AddressKind, Contact, Customer, Interaction
+
+SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "since": ("customer_since", "id"),
+    "-since": ("-customer_since", "-id"),
+}
+
+
+def customer_list(
+    *,
+    search: str = "",
+    owner_id: int | None = None,
+    industry: str = "",
+    country: str = "",
+    segment: str = "",
+    status: str = "",
+    order: str = "name",
+) -> QuerySet[Customer]:
+    qs = Customer.objects.all()
+    search = search.strip()
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(number__iexact=search) | Q(vat_id__iexact=search)
+        )
+    if owner_id is not None:
+        qs = qs.filter(account_owner_id=owner_id)
+    if industry:
+        qs = qs.filter(industry=industry)
+    if country:
+        qs = qs.filter(country=country)
+    if segment:
+        qs = qs.filter(segment=segment)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by(*SORTS.get(order, SORTS["name"]))
+
+
+def customer_list_page_rows(*, customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    """The columns the list page shows, with the billing city in the same query."""
+    billing_city = Address.objects.filter(
+        customer=OuterRef("pk"), kind=AddressKind.BILLING
+    ).values("city")[:1]
+    return customers.select_related("account_owner").annotate(city=Subquery(billing_city))
+
+
+def customer_get(*, number: str) -> Customer:
+    return Customer.objects.select_related("account_owner", "payment_terms").get(number=number)
+
+
+def customer_addresses(*, customer: Customer) -> list[Address]:
+    return list(customer.addresses.all())
+
+
+def customer_contacts(*, customer: Customer) -> list[Contact]:
+    return list(customer.contacts.all())
+
+
+_money = DecimalField(max_digits=18, decimal_places=2)
+
+
+def customer_orders(*, customer: Customer) -> QuerySet[Order]:
+    """Orders newest first with net amount and contribution margin per order, computed in SQL."""
+    return (
+        Order.objects.filter(customer=customer)
+        .annotate(
+            net_amount=Coalesce(
+                Sum(ExpressionWrapper(F("lines__quantity") * F("lines__net_price"), output_field=_money)),
+                Value(Decimal(0)),
+                output_field=_money,
+            ),
+            contribution_margin=Coalesce(
+                Sum(
+                    ExpressionWrapper(
+                        F("lines__quantity") * (F("lines__net_price") - F("lines__unit_cost")),
+                        output_field=_money,
+                    )
+                ),
+                Value(Decimal(0)),
+                output_field=_money,
+            ),
+            line_count=Sum(Value(1)),
+            next_promised_date=Subquery(
+                OrderLine.objects.filter(order=OuterRef("pk"))
+                .order_by("promised_date")
+                .values("promised_date")[:1]
+            ),
+        )
+        .order_by("-order_date", "-id")
+    )
+
+
+def customer_open_invoices(*, customer: Customer) -> QuerySet[Invoice]:
+    """Invoices not fully paid, oldest due first, with the amount still open."""
+    paid = (
+        Payment.objects.filter(invoice=OuterRef("pk"))
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        Invoice.objects.filter(customer=customer)
+        .annotate(paid_amount=Coalesce(Subquery(paid, output_field=_money), Value(Decimal(0))))
+        .annotate(
+            open_amount=ExpressionWrapper(F("gross_amount") - F("paid_amount"), output_field=_money)
+        )
+        .filter(open_amount__gt=0)
+        .order_by("due_on", "id")
+    )
+
+
+def customer_interactions(*, customer: Customer) -> QuerySet[Interaction]:
+    return Interaction.objects.filter(customer=customer).select_related("contact", "user")
+
+
+
+def customer_count_by_segment(*, owner_id: int) -> dict[str, int]:
+    rows = (
+        Customer.objects.filter(account_owner_id=owner_id)
+        .values("segment")
+        .annotate(n=Count("id"))
+        .values_list("segment", "n")
+    )
+    counts = {"a": 0, "b": 0, "c": 0}
+    counts.update(dict(rows))
+    return counts

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from treue.activities.selectors import activity_list_for_customer
+from treue.core.permissions import require_perm
+from treue.core.roles import Perm
+
+from . import selectors
+from .forms import CustomerFilterForm
+from .models import Customer
+
+SECTION_PAGE_SIZE = 20
+
+
+@require_perm(Perm.CUSTOMER_VIEW)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    form = CustomerFilterForm(request.GET or None)
+    customers = selectors.customer_list(**form.filters())  # type: ignore[arg-type]
+    page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.customer_list_page_rows(customers=page.object_list)  # type: ignore[assignment,arg-type]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "customers/list.html"
+    if request.htmx and request.htmx.target == "customer-table":
+        template += "#table"
+    return render(request, template, context)
+
+
+def _customer_or_404(number: str) -> Customer:
+    try:
+        return selectors.customer_get(number=number)
+    except Customer.DoesNotExist:
+        raise Http404 from None
+
+
+SECTIONS = ("contacts", "orders", "invoices", "activities", "interactions")
+
+
+@require_perm(Perm.CUSTOMER_VIEW)
+def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer 360 page; each section is also served alone as an htmx partial."""
+    customer = _customer_or_404(number)
+    user = request.user
+    context: dict[str, object] = {
+        "customer": customer,
+        "can_see_invoices": user.has_treue_perm(Perm.INVOICE_VIEW),
+        "can_see_margins": user.has_treue_perm(Perm.ORDER_MARGIN_VIEW),
+        "today": timezone.localdate(),
+    }
+    section = request.GET.get("section", "")
+    if not section:
+        context["addresses"] = selectors.customer_addresses(customer=customer)
+        return render(request, "customers/detail.html", context)
+    if section not in SECTIONS:
+        raise Http404
+    if section == "invoices" and not context["can_see_invoices"]:
+        raise PermissionDenied
+    context.update(_section_context(request, customer, section))
+    return render(request, f"customers/detail.html#{section}", context)
+
+
+def _section_context(request: HttpRequest, customer: Customer, section: str) -> dict[str, object]:
+    if section == "contacts":
+        return {"contacts": selectors.customer_contacts(customer=customer)}
+    rows = {
+        "orders": lambda: selectors.customer_orders(customer=customer),
+        "invoices": lambda: selectors.customer_open_invoices(customer=customer),
+        "activities": lambda: activity_list_for_customer(customer=customer),
+        "interactions": lambda: selectors.customer_interactions(customer=customer),
+    }[section]()
+    page = Paginator(rows, SECTION_PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"section_page": page, "section": section}
