@@ -53,3 +53,17 @@ HEAD_PERMS: frozenset[Perm] = frozenset({Perm.ACTIVITY_HAND_OVER_ANY})
 
 def role_has_perm(role: str, perm: Perm, *, is_head: bool = False) -> bool:
     return role in PERMISSION_MATRIX[perm] or (is_head and perm in HEAD_PERMS)
+
+
+def permission_matrix_markdown() -> str:
+    """The matrix as the Markdown table in docs/permissions.md (a test keeps both equal)."""
+    roles = list(Role)
+    header = "| permission | " + " | ".join(r.value for r in roles) + " |"
+    rule = "|---|" + "---|" * len(roles)
+    rows = [
+        f"| `{perm.value}` | "
+        + " | ".join("✓" if role in allowed else "" for role in roles)
+        + " |"
+        for perm, allowed in PERMISSION_MATRIX.items()
+    ]
+    return "\n".join([header, rule, *rows])
