@@ -8,7 +8,9 @@ from treue.core.models import User
 
 
 class PostponeForm(forms.Form):
-    due_on = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean_due_on(self) -> datetime.date:
         due_on: datetime.date = self.cleaned_data["due_on"]

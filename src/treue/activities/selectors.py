@@ -53,7 +53,9 @@ def activity_overview_for_user(*, user: User, today: datetime.date) -> ActivityO
         open_total=Count("id"),
     )
     department_open = (
-        Activity.objects.filter(department_id=user.department_id, status=ActivityStatus.OPEN).count()
+        Activity.objects.filter(
+            department_id=user.department_id, status=ActivityStatus.OPEN
+        ).count()
         if user.department_id
         else 0
     )

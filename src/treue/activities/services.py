@@ -46,7 +46,9 @@ def activity_create(
     """Create a follow-up; while the owner is absent it goes to the deputy instead."""
     assignee = user_assignee_on(user=owner, day=timezone.localdate())
     if assignee.department_id is None:
-        raise BusinessRuleError("owner_without_department", _("The owner belongs to no department."))
+        raise BusinessRuleError(
+            "owner_without_department", _("The owner belongs to no department.")
+        )
     activity = Activity.objects.create(
         title=title,
         description=description,
@@ -63,7 +65,8 @@ def activity_create(
             activity=activity,
             kind=ActivityEvent.Kind.REDIRECTED,
             by=by,
-            note=_("%(absent)s is absent; deputy %(deputy)s") % {"absent": owner, "deputy": assignee},
+            note=_("%(absent)s is absent; deputy %(deputy)s")
+            % {"absent": owner, "deputy": assignee},
         )
     return activity
 

@@ -87,9 +87,7 @@ def activity_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except BusinessRuleError as exc:
             return _refused(request, activity, exc)
-        return _answer(
-            request, activity, _("Handed over to %(name)s.") % {"name": activity.owner}
-        )
+        return _answer(request, activity, _("Handed over to %(name)s.") % {"name": activity.owner})
     status = 422 if request.method == "POST" else 200
     return render(
         request,
@@ -102,7 +100,9 @@ def activity_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
 def _refused(request: HttpRequest, activity: Activity, exc: BusinessRuleError) -> HttpResponse:
     if request.htmx:
         return render(
-            request, "activities/mine.html#row", {"activity": activity, "error": exc.detail},
+            request,
+            "activities/mine.html#row",
+            {"activity": activity, "error": exc.detail},
             status=409,
         )
     messages.error(request, exc.detail)

@@ -81,8 +81,10 @@ class User(AbstractUser):
 
     @property
     def is_department_head(self) -> bool:
-        return self.department_id is not None and self.department is not None and (
-            self.department.head_id == self.pk
+        return (
+            self.department_id is not None
+            and self.department is not None
+            and (self.department.head_id == self.pk)
         )
 
     def has_treue_perm(self, perm: Perm) -> bool:

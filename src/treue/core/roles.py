@@ -61,9 +61,7 @@ def permission_matrix_markdown() -> str:
     header = "| permission | " + " | ".join(r.value for r in roles) + " |"
     rule = "|---|" + "---|" * len(roles)
     rows = [
-        f"| `{perm.value}` | "
-        + " | ".join("✓" if role in allowed else "" for role in roles)
-        + " |"
+        f"| `{perm.value}` | " + " | ".join("✓" if role in allowed else "" for role in roles) + " |"
         for perm, allowed in PERMISSION_MATRIX.items()
     ]
     return "\n".join([header, rule, *rows])

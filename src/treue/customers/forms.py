@@ -14,7 +14,9 @@ def _with_blank(choices: list[tuple[str, str]], label: object) -> list[tuple[str
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     owner = forms.ModelChoiceField(
-        label=_("Account owner"), queryset=User.objects.none(), required=False,
+        label=_("Account owner"),
+        queryset=User.objects.none(),
+        required=False,
         empty_label=_("All owners"),
     )
     industry = forms.ChoiceField(label=_("Industry"), required=False)

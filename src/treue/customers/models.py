@@ -107,6 +107,7 @@ class Customer(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE
     )
+
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
@@ -117,7 +118,9 @@ class Customer(models.Model):
             models.Index(fields=["segment", "name"], name="customer_segment_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(credit_limit__gte=0), name="credit_limit_gte_0")
+            models.CheckConstraint(
+                condition=models.Q(credit_limit__gte=0), name="credit_limit_gte_0"
+            )
         ]
 
     def __str__(self) -> str:
@@ -196,7 +199,9 @@ class Contact(models.Model):
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    buying_role = models.CharField(_("buying-center role"), max_length=20, choices=BuyingRole.choices)
+    buying_role = models.CharField(
+        _("buying-center role"), max_length=20, choices=BuyingRole.choices
+    )
     preferred_channels = models.JSONField(
         _("preferred channels"), default=list, help_text=_("In order of preference.")
     )
@@ -205,7 +210,10 @@ class Contact(models.Model):
     )
     topics = models.JSONField(_("topics of interest"), default=list, blank=True)
     language = models.CharField(
-        _("language"), max_length=2, choices=[("de", _("German")), ("en", _("English"))], default="de"
+        _("language"),
+        max_length=2,
+        choices=[("de", _("German")), ("en", _("English"))],
+        default="de",
     )
     marketing_consent = models.BooleanField(_("marketing consent"), default=False)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
@@ -253,7 +261,9 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_idx")]
+        indexes = [
+            models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d}"

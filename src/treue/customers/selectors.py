@@ -62,9 +62,9 @@ def customer_list(
 
 def customer_list_page_rows(*, customers: QuerySet[Customer]) -> QuerySet[Customer]:
     """The columns the list page shows, with the billing city in the same query."""
-    billing_city = Address.objects.filter(
-        customer=OuterRef("pk"), kind=AddressKind.BILLING
-    ).values("city")[:1]
+    billing_city = Address.objects.filter(customer=OuterRef("pk"), kind=AddressKind.BILLING).values(
+        "city"
+    )[:1]
     return customers.select_related("account_owner").annotate(city=Subquery(billing_city))
 
 
@@ -89,7 +89,11 @@ def customer_orders(*, customer: Customer) -> QuerySet[Order]:
         Order.objects.filter(customer=customer)
         .annotate(
             net_amount=Coalesce(
-                Sum(ExpressionWrapper(F("lines__quantity") * F("lines__net_price"), output_field=_money)),
+                Sum(
+                    ExpressionWrapper(
+                        F("lines__quantity") * F("lines__net_price"), output_field=_money
+                    )
+                ),
                 Value(Decimal(0)),
                 output_field=_money,
             ),
@@ -135,7 +139,6 @@ def customer_open_invoices(*, customer: Customer) -> QuerySet[Invoice]:
 
 def customer_interactions(*, customer: Customer) -> QuerySet[Interaction]:
     return Interaction.objects.filter(customer=customer).select_related("contact", "user")
-
 
 
 def customer_count_by_segment(*, owner_id: int) -> dict[str, int]:

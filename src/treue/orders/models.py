@@ -103,7 +103,9 @@ class OrderLine(models.Model):
         verbose_name_plural = _("order lines")
         ordering = ["order", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "position"], name="order_line_position_unique"),
+            models.UniqueConstraint(
+                fields=["order", "position"], name="order_line_position_unique"
+            ),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_qty_gt_0"),
             models.CheckConstraint(
                 condition=models.Q(net_price__gte=0, unit_cost__gte=0),
@@ -139,14 +141,18 @@ class Delivery(models.Model):
 
 class DeliveryLine(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="lines")
-    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="delivery_lines")
+    order_line = models.ForeignKey(
+        OrderLine, on_delete=models.PROTECT, related_name="delivery_lines"
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
 
     class Meta:
         verbose_name = _("delivery line")
         verbose_name_plural = _("delivery lines")
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="delivery_line_qty_gt_0")
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="delivery_line_qty_gt_0"
+            )
         ]
 
     def __str__(self) -> str:

@@ -33,16 +33,21 @@ class Invoice(models.Model):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-issued_on", "-id"]
-        indexes = [models.Index(fields=["customer", "-issued_on"], name="invoice_customer_date_idx")]
+        indexes = [
+            models.Index(fields=["customer", "-issued_on"], name="invoice_customer_date_idx")
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(due_on__gte=models.F("issued_on")), name="invoice_due_after_issue"
+                condition=models.Q(due_on__gte=models.F("issued_on")),
+                name="invoice_due_after_issue",
             ),
             models.CheckConstraint(
                 condition=models.Q(gross_amount=models.F("net_amount") + models.F("tax_amount")),
                 name="invoice_gross_is_net_plus_tax",
             ),
-            models.CheckConstraint(condition=models.Q(exchange_rate__gt=0), name="invoice_rate_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(exchange_rate__gt=0), name="invoice_rate_gt_0"
+            ),
         ]
 
     def __str__(self) -> str:

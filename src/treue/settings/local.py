@@ -7,7 +7,7 @@ from .base import TREUE_ENV
 
 if not SECRET_KEY:  # noqa: F405
     # Demo and development only: production.py refuses to start without a real key.
-    SECRET_KEY = "treue-demo-" + "not-secret-" * 4  # noqa: S105
+    SECRET_KEY = "treue-demo-" + "not-secret-" * 4
 DEBUG = os.environ.get("DEBUG", "") in {"1", "true", "True"}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEMO_MODE = TREUE_ENV == "demo"

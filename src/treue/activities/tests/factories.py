@@ -1,7 +1,6 @@
 import factory
 from django.utils import timezone
 
-
 from treue.activities.models import Activity
 from treue.core.tests.factories import UserFactory
 

@@ -16,8 +16,10 @@ def test_create_goes_to_the_deputy_while_the_owner_is_absent() -> None:
     today = timezone.localdate()
     deputy = UserFactory(username="deputy")
     owner = UserFactory(
-        username="owner", absent_from=today - datetime.timedelta(days=1),
-        absent_until=today + datetime.timedelta(days=5), deputy=deputy,
+        username="owner",
+        absent_from=today - datetime.timedelta(days=1),
+        absent_until=today + datetime.timedelta(days=5),
+        deputy=deputy,
     )
 
     activity = services.activity_create(title="Call back", owner=owner, due_on=today)
@@ -76,7 +78,9 @@ def test_hand_over_moves_owner_and_department() -> None:
     activity = ActivityFactory()
     colleague = UserFactory(username="acc", role="accounting")
 
-    services.activity_hand_over(activity=activity, to=colleague, by=activity.owner, note="Bitte prüfen")
+    services.activity_hand_over(
+        activity=activity, to=colleague, by=activity.owner, note="Bitte prüfen"
+    )
 
     activity.refresh_from_db()
     assert activity.owner == colleague

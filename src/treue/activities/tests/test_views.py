@@ -91,7 +91,8 @@ def test_forged_activity_id_of_another_user_answers_404_and_changes_nothing(clie
 
     assert [r.status_code for r in responses] == [404, 404, 404]
     theirs.refresh_from_db()
-    assert theirs.status == "open" and theirs.owner != intruder
+    assert theirs.status == "open"
+    assert theirs.owner != intruder
 
 
 def test_department_head_may_hand_over_activities_of_the_department(client: Client) -> None:

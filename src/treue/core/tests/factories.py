@@ -23,5 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="de_DE")
     last_name = factory.Faker("last_name", locale="de_DE")
     role = Role.SALES
-    department = factory.LazyAttribute(lambda u: DepartmentFactory(code=u.role, name=u.role.title()))
+    department = factory.LazyAttribute(
+        lambda u: DepartmentFactory(code=u.role, name=u.role.title())
+    )
     password = factory.django.Password("pw")

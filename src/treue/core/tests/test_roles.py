@@ -1,6 +1,12 @@
 from pathlib import Path
 
-from treue.core.roles import PERMISSION_MATRIX, Perm, Role, permission_matrix_markdown, role_has_perm
+from treue.core.roles import (
+    PERMISSION_MATRIX,
+    Perm,
+    Role,
+    permission_matrix_markdown,
+    role_has_perm,
+)
 
 DOC = Path(__file__).resolve().parents[4] / "docs" / "permissions.md"
 

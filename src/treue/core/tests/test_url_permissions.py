@@ -1,0 +1,128 @@
+"""Walk every URL of the application as every role and as an anonymous visitor.
+
+A new URL pattern that is not listed in CASES fails `test_every_url_pattern_is_walked`, so the
+expected status of each page for each role is always written down here.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from treue.activities.tests.factories import ActivityFactory
+from treue.core.models import User
+from treue.core.roles import Perm, Role
+from treue.core.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [r.value for r in Role]
+ALLOWED = 200
+
+
+def _all_routes() -> set[str]:
+    routes: set[str] = set()
+
+    def walk(patterns: list, prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                routes.add(prefix + str(p.pattern))
+
+    walk(get_resolver().url_patterns, "")
+    return routes
+
+
+def _perm(perm: Perm, *, denied: int = 403) -> Callable[[User], int]:
+    return lambda user: ALLOWED if user.has_treue_perm(perm) else denied
+
+
+def _everyone(user: User) -> int:
+    return ALLOWED
+
+
+def _owner_or_hand_over_any(user: User) -> int:
+    # The activity belongs to a sales user; others get 404 unless they may hand over any.
+    if user.username == "sales" or user.has_treue_perm(Perm.ACTIVITY_HAND_OVER_ANY):
+        return ALLOWED
+    return 404
+
+
+# route -> (method, concrete path, expected status for a logged-in user, for an anonymous one)
+CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
+    "": ("get", "/", _everyone, 302),
+    "login/": ("get", "/login/", lambda u: 302, 200),
+    "logout/": ("post", "/logout/", lambda u: 302, 302),
+    "healthz": ("get", "/healthz", lambda u: 503, 503),
+    "customers/": ("get", "/customers/", _perm(Perm.CUSTOMER_VIEW), 302),
+    "customers/<str:number>/": ("get", "/customers/K10001/", _perm(Perm.CUSTOMER_VIEW), 302),
+    "customers/<str:number>/#invoices": (
+        "get",
+        "/customers/K10001/?section=invoices",
+        _perm(Perm.INVOICE_VIEW),
+        302,
+    ),
+    "activities/": ("get", "/activities/", _everyone, 302),
+    "activities/<int:pk>/done/": (
+        "post",
+        "/activities/{activity}/done/",
+        lambda u: 302 if _owner_or_hand_over_any(u) == 200 else 404,
+        302,
+    ),
+    "activities/<int:pk>/postpone/": (
+        "get",
+        "/activities/{activity}/postpone/",
+        _owner_or_hand_over_any,
+        302,
+    ),
+    "activities/<int:pk>/hand-over/": (
+        "get",
+        "/activities/{activity}/hand-over/",
+        _owner_or_hand_over_any,
+        302,
+    ),
+    "i18n/setlang/": ("post", "/i18n/setlang/", lambda u: 302, 302),
+    "admin/": (
+        "get",
+        "/admin/",
+        lambda u: ALLOWED if u.has_treue_perm(Perm.ADMIN_SITE) else 302,
+        302,
+    ),
+}
+# Whole trees that are walked by one representative URL above.
+TREES = ("admin/", "api/v1/")
+
+
+def test_every_url_pattern_is_walked() -> None:
+    missing = sorted(r for r in _all_routes() if r not in CASES and not r.startswith(TREES))
+
+    assert missing == []
+
+
+def _users() -> dict[str, User]:
+    users = {role: UserFactory(username=role, role=role) for role in ROLES}
+    admin = users["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    return users
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_every_url_answers_each_role_as_the_matrix_says(role: str, customer_world: dict) -> None:
+    users = _users()
+    activity = ActivityFactory(owner=users["sales"], customer=customer_world["customer"])
+    client = Client()
+    if role != "anonymous":
+        client.force_login(users[role])
+    results = {}
+    expected = {}
+    for route, (method, path, logged_in, anonymous) in CASES.items():
+        url = path.format(activity=activity.pk)
+        results[route] = getattr(client, method)(url).status_code
+        expected[route] = anonymous if role == "anonymous" else logged_in(users[role])
+        if role != "anonymous" and route in {"logout/"}:
+            client.force_login(users[role])
+
+    assert results == expected
