@@ -1,0 +1,30 @@
+"""Every periodic job of treue, in one list.
+
+The worker (`treue worker`) ticks this list every few seconds; `treue.core.scheduling` claims each
+period once across all workers and enqueues the job's task. A job here says only *when* something
+is evaluated; what it does lives in the task and the service it calls. Cron expressions are read in
+Europe/Berlin, the company's wall-clock time.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    cron: str
+    task: str  # dotted path of a django_tasks task that takes no arguments
+
+
+SCHEDULES: list[Schedule] = [
+    Schedule(
+        name="prune_task_results",
+        cron="15 3 * * *",
+        task="treue.core.tasks.prune_task_results",
+    ),
+    Schedule(
+        name="worker_heartbeat_prune",
+        cron="0 * * * *",
+        task="treue.core.tasks.worker_heartbeat_prune",
+    ),
+]
