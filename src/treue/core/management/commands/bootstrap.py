@@ -1,0 +1,75 @@
+"""`treue bootstrap`: make a database and the static files ready to serve; idempotent.
+
+Migrates, collects static files and, in demo mode on a database without customers, loads the demo
+company (`treue demo`) and prints its logins. `make run` calls it before every start.
+"""
+
+import importlib
+from argparse import ArgumentParser
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+DemoLogins = Callable[[], list[tuple[str, str, str]]]
+
+
+def demo_logins_function() -> DemoLogins | None:
+    """`treue.demo.generator.demo_logins`, or None in a build without the demo generator."""
+    try:
+        module = importlib.import_module("treue.demo.generator")
+    except ImportError:
+        return None
+    function: DemoLogins | None = getattr(module, "demo_logins", None)
+    return function
+
+
+def database_has_customers() -> bool:
+    # Looked up by name: core must not import the customers app.
+    return bool(apps.get_model("customers", "Customer").objects.exists())
+
+
+class Command(BaseCommand):
+    help = "Migrate, collect static files and, on an empty demo database, load the demo company."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--no-demo", action="store_true", help="never load the demo company")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verbosity = options["verbosity"]
+        self._make_database_dir()
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        call_command("collectstatic", interactive=False, verbosity=max(0, verbosity - 1))
+
+        if options["no_demo"] or not getattr(settings, "DEMO_MODE", False):
+            return
+        logins = demo_logins_function()
+        if logins is None or "demo" not in get_commands():
+            self.stderr.write(
+                "The demo generator is not installed; starting with an empty database."
+            )
+            return
+        if not database_has_customers():
+            self.stdout.write("Empty database: loading the demo company (treue demo) …")
+            call_command("demo", verbosity=verbosity)
+        self._print_logins(logins())
+
+    def _make_database_dir(self) -> None:
+        Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+        if connection.vendor == "sqlite":
+            name = str(connection.settings_dict["NAME"])
+            if name != ":memory:" and not name.startswith("file:"):
+                Path(name).parent.mkdir(parents=True, exist_ok=True)
+
+    def _print_logins(self, logins: list[tuple[str, str, str]]) -> None:
+        if not logins:
+            return
+        self.stdout.write(self.style.SUCCESS("Demo logins (user / role / password):"))
+        width = max(len(username) for username, _, _ in logins)
+        for username, role, password in logins:
+            self.stdout.write(f"  {username:<{width}}  {role:<12}  {password}")
