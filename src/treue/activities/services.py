@@ -111,7 +111,7 @@ def activity_hand_over(*, activity: Activity, to: User, by: User, note: str = ""
         raise BusinessRuleError("same_owner", _("The activity already belongs to this person."))
     assignee = user_assignee_on(user=to, day=timezone.localdate())
     activity.owner = assignee
-    activity.department_id = assignee.department_id
+    activity.department = assignee.department  # type: ignore[assignment]
     activity.save(update_fields=["owner", "department"])
     ActivityEvent.objects.create(
         activity=activity,
@@ -137,7 +137,7 @@ def activity_redirect_absent_owners(*, day: datetime.date) -> int:
             owner=user, status=ActivityStatus.OPEN
         ):
             activity.owner = assignee
-            activity.department_id = assignee.department_id
+            activity.department = assignee.department  # type: ignore[assignment]
             activity.save(update_fields=["owner", "department"])
             ActivityEvent.objects.create(
                 activity=activity,

@@ -1,18 +1,19 @@
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from treue.core.errors import BusinessRuleError
+from treue.core.http import AuthedRequest
 
 from . import selectors, services
 from .forms import HandOverForm, PostponeForm
 from .models import Activity, ActivityStatus
 
 
-def my_activities(request: HttpRequest) -> HttpResponse:
+def my_activities(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", ActivityStatus.OPEN)
     if status not in ActivityStatus.values:
         status = ActivityStatus.OPEN
@@ -24,7 +25,7 @@ def my_activities(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _changeable_activity(request: HttpRequest, pk: int) -> Activity:
+def _changeable_activity(request: AuthedRequest, pk: int) -> Activity:
     """The activity if this user may change it; a forged id answers 404, never data."""
     activity = Activity.objects.select_related("customer", "owner").filter(pk=pk).first()
     if activity is None or not services.activity_can_change(activity=activity, user=request.user):
@@ -32,7 +33,7 @@ def _changeable_activity(request: HttpRequest, pk: int) -> Activity:
     return activity
 
 
-def _answer(request: HttpRequest, activity: Activity, message: str) -> HttpResponse:
+def _answer(request: AuthedRequest, activity: Activity, message: str) -> HttpResponse:
     if request.htmx:
         return render(
             request,
@@ -44,7 +45,7 @@ def _answer(request: HttpRequest, activity: Activity, message: str) -> HttpRespo
 
 
 @require_POST
-def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_complete(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = _changeable_activity(request, pk)
     try:
         activity = services.activity_complete(activity=activity, by=request.user)
@@ -53,7 +54,7 @@ def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(request, activity, _("Marked as done."))
 
 
-def activity_postpone(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_postpone(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = _changeable_activity(request, pk)
     form = PostponeForm(request.POST or None, initial={"due_on": activity.due_on})
     if request.method == "POST" and form.is_valid():
@@ -73,7 +74,7 @@ def activity_postpone(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def activity_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_hand_over(request: AuthedRequest, pk: int) -> HttpResponse:
     activity = _changeable_activity(request, pk)
     candidates = selectors.activity_hand_over_candidates(activity=activity)
     form = HandOverForm(request.POST or None, candidates=candidates)
@@ -97,7 +98,7 @@ def activity_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _refused(request: HttpRequest, activity: Activity, exc: BusinessRuleError) -> HttpResponse:
+def _refused(request: AuthedRequest, activity: Activity, exc: BusinessRuleError) -> HttpResponse:
     if request.htmx:
         return render(
             request,

@@ -1,6 +1,7 @@
 """Money is a Decimal beside a currency code; these helpers keep that pair consistent."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 from django.db import models
@@ -15,13 +16,13 @@ class Currency(models.TextChoices):
     USD = "USD", "USD"
 
 
-def money_field(verbose_name: str | object, **kwargs: object) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)  # type: ignore[call-overload]
+def money_field(verbose_name: Any, **kwargs: Any) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
-def rate_field(verbose_name: str | object, **kwargs: object) -> models.DecimalField:
+def rate_field(verbose_name: Any, **kwargs: Any) -> models.DecimalField:
     """Units of company currency (EUR) for one unit of the document currency."""
-    return models.DecimalField(verbose_name, max_digits=12, decimal_places=6, **kwargs)  # type: ignore[call-overload]
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=6, **kwargs)
 
 
 def round_money(amount: Decimal) -> Decimal:

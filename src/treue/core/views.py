@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from treue.activities.selectors import activity_overview_for_user
+from treue.core.http import AuthedRequest
 from treue.customers.selectors import customer_count_by_segment
 
 from .roles import Perm
@@ -14,7 +15,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The start page: what is due for me and my department today."""
     user = request.user
     today = timezone.localdate()

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,7 @@ from .models import Country, CustomerStatus, Industry, Segment
 from .selectors import SORTS
 
 
-def _with_blank(choices: list[tuple[str, str]], label: object) -> list[tuple[str, object]]:
+def _with_blank(choices: list[tuple[str, Any]], label: object) -> list[tuple[str, object]]:
     return [("", label), *choices]
 
 

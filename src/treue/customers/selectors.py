@@ -80,7 +80,7 @@ def customer_contacts(*, customer: Customer) -> list[Contact]:
     return list(customer.contacts.all())
 
 
-_money = DecimalField(max_digits=18, decimal_places=2)
+_money: DecimalField = DecimalField(max_digits=18, decimal_places=2)
 
 
 def customer_orders(*, customer: Customer) -> QuerySet[Order]:

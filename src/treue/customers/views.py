@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from treue.activities.selectors import activity_list_for_customer
+from treue.core.http import AuthedRequest
 from treue.core.permissions import require_perm
 from treue.core.roles import Perm
 
@@ -17,11 +18,11 @@ SECTION_PAGE_SIZE = 20
 
 
 @require_perm(Perm.CUSTOMER_VIEW)
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: AuthedRequest) -> HttpResponse:
     form = CustomerFilterForm(request.GET or None)
     customers = selectors.customer_list(**form.filters())  # type: ignore[arg-type]
     page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.customer_list_page_rows(customers=page.object_list)  # type: ignore[assignment,arg-type]
+    page.object_list = selectors.customer_list_page_rows(customers=page.object_list)  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
@@ -42,7 +43,7 @@ SECTIONS = ("contacts", "orders", "invoices", "activities", "interactions")
 
 
 @require_perm(Perm.CUSTOMER_VIEW)
-def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
+def customer_detail(request: AuthedRequest, number: str) -> HttpResponse:
     """The customer 360 page; each section is also served alone as an htmx partial."""
     customer = _customer_or_404(number)
     user = request.user
@@ -64,7 +65,7 @@ def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, f"customers/detail.html#{section}", context)
 
 
-def _section_context(request: HttpRequest, customer: Customer, section: str) -> dict[str, object]:
+def _section_context(request: AuthedRequest, customer: Customer, section: str) -> dict[str, object]:
     if section == "contacts":
         return {"contacts": selectors.customer_contacts(customer=customer)}
     rows = {

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -20,10 +21,12 @@ TREUE_BASE_URL = os.environ.get("TREUE_BASE_URL", f"http://127.0.0.1:{TREUE_PORT
 CSRF_TRUSTED_ORIGINS = [TREUE_BASE_URL]
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str) -> dict[str, Any]:
     """Parse DATABASE_URL, refusing anything that is neither SQLite nor PostgreSQL."""
     try:
-        config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+        )
     except Exception as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     engine = config.get("ENGINE", "")

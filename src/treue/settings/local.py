@@ -3,9 +3,9 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import TREUE_ENV
+from .base import SECRET_KEY, TREUE_ENV
 
-if not SECRET_KEY:  # noqa: F405
+if not SECRET_KEY:
     # Demo and development only: production.py refuses to start without a real key.
     SECRET_KEY = "treue-demo-" + "not-secret-" * 4
 DEBUG = os.environ.get("DEBUG", "") in {"1", "true", "True"}
