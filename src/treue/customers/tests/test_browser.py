@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from treue.core.tests.factories import UserFactory
 
@@ -60,7 +61,7 @@ def test_customer_list_filters_as_you_type(
 
     page.get_by_label("Suche").fill("Aachen")
 
-    page.wait_for_function("document.querySelectorAll('#customer-table tbody tr').length === 1")
+    expect(page.locator("#customer-table tbody tr")).to_have_count(1)
     assert "Aachener Feinmechanik AG" in page.locator("#customer-table").inner_text()
     assert "q=Aachen" in page.url
     assert csp_violations == []
