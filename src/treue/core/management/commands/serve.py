@@ -36,6 +36,8 @@ def gunicorn_command(*, host: str, port: int, workers: int) -> list[str]:
         "--timeout=60",
         f"--graceful-timeout={int(STOP_TIMEOUT_SECONDS) - 5}",
         "--error-logfile=-",
+        # Not used by treue, and one fixed path per user would clash between two instances.
+        "--no-control-socket",
     ]
 
 
