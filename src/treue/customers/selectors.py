@@ -1,5 +1,7 @@
 """Reads of customers and their 360 view. Every function answers in a fixed number of queries."""
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
@@ -16,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from treue.core.money import round_money
 from treue.orders.models import Order, OrderLine
 from treue.receivables.models import Invoice, Payment
 
@@ -151,3 +154,59 @@ def customer_count_by_segment(*, owner_id: int) -> dict[str, int]:
     counts = {"a": 0, "b": 0, "c": 0}
     counts.update(dict(rows))
     return counts
+
+
+@dataclass(frozen=True)
+class CustomerKeyFigures:
+    """The figures a sales rep wants before a visit, in company currency (EUR)."""
+
+    revenue_12m: Decimal
+    margin_12m: Decimal
+    orders_12m: int
+    last_order_on: datetime.date | None
+    open_items: Decimal
+    overdue_items: Decimal
+    last_contact_at: datetime.datetime | None
+
+
+def customer_key_figures(*, customer: Customer, today: datetime.date) -> CustomerKeyFigures:
+    since = today - datetime.timedelta(days=365)
+    rate = F("order__exchange_rate")
+    sales = OrderLine.objects.filter(
+        order__customer=customer, order__order_date__gt=since
+    ).aggregate(
+        revenue=Sum(F("quantity") * F("net_price") * rate, output_field=_money),
+        margin=Sum(F("quantity") * (F("net_price") - F("unit_cost")) * rate, output_field=_money),
+        orders=Count("order", distinct=True),
+    )
+    last_order_on = (
+        Order.objects.filter(customer=customer)
+        .order_by("-order_date")
+        .values_list("order_date", flat=True)
+        .first()
+    )
+    open_invoices = customer_open_invoices(customer=customer)
+    items = open_invoices.aggregate(
+        open=Sum(F("open_amount") * F("exchange_rate"), output_field=_money),
+        overdue=Sum(
+            F("open_amount") * F("exchange_rate"),
+            filter=Q(due_on__lt=today),
+            output_field=_money,
+        ),
+    )
+    last_contact_at = (
+        Interaction.objects.filter(customer=customer)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    zero = Decimal(0)
+    return CustomerKeyFigures(
+        revenue_12m=round_money(sales["revenue"] or zero),
+        margin_12m=round_money(sales["margin"] or zero),
+        orders_12m=sales["orders"],
+        last_order_on=last_order_on,
+        open_items=round_money(items["open"] or zero),
+        overdue_items=round_money(items["overdue"] or zero),
+        last_contact_at=last_contact_at,
+    )

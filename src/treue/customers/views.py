@@ -56,6 +56,10 @@ def customer_detail(request: AuthedRequest, number: str) -> HttpResponse:
     section = request.GET.get("section", "")
     if not section:
         context["addresses"] = selectors.customer_addresses(customer=customer)
+        context["figures"] = selectors.customer_key_figures(
+            customer=customer,
+            today=context["today"],  # type: ignore[arg-type]
+        )
         return render(request, "customers/detail.html", context)
     if section not in SECTIONS:
         raise Http404
