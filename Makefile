@@ -44,7 +44,7 @@ compilemessages: sync
 	fi
 
 messages: sync
-	cd src/treue && $(UV) run treue makemessages -l de -l en $(MESSAGE_IGNORES)
+	cd src/treue && $(UV) run treue makemessages -l de -l en --no-location $(MESSAGE_IGNORES)
 	$(MAKE) compilemessages
 
 run: install
