@@ -3,7 +3,8 @@
 The worker (`treue worker`) ticks this list every few seconds; `treue.core.scheduling` claims each
 period once across all workers and enqueues the job's task. A job here says only *when* something
 is evaluated; what it does lives in the task and the service it calls. Cron expressions are read in
-Europe/Berlin, the company's wall-clock time.
+Europe/Berlin, the company's wall-clock time: keep daily jobs out of 02:00-02:59, an hour that
+happens twice in October and not at all in March.
 """
 
 from dataclasses import dataclass
