@@ -10,6 +10,11 @@ Two kinds of refusal, kept apart because clients react to them differently:
   services raise ``BusinessRuleError``; the API answers 409 with its code.
 """
 
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+
 
 class BusinessRuleError(Exception):
     """A well-formed request that a business rule refuses.
@@ -25,3 +30,25 @@ class BusinessRuleError(Exception):
 
     def __repr__(self) -> str:
         return f"BusinessRuleError({self.code!r}, {self.detail!r})"
+
+
+FieldErrors = dict[str, list[ValidationError]]
+
+
+def add_error(errors: FieldErrors, field: str, message: str, code: str = "invalid") -> None:
+    errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+
+def clean_or_raise(instance: Model, errors: FieldErrors, *, exclude: Iterable[str] = ()) -> None:
+    """Run the model's own validation, then raise everything found so far as one ValidationError.
+
+    `errors` holds what the service found itself (e.g. an unknown reference); fields named there
+    or in `exclude` are not validated again by the model.
+    """
+    try:
+        instance.full_clean(exclude=[*exclude, *errors])
+    except ValidationError as exc:
+        for field, field_errors in exc.error_dict.items():
+            errors.setdefault(field, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)

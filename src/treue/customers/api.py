@@ -1,6 +1,6 @@
 """/api/v1/customers and /api/v1/contacts: customers by their number, contacts by id."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -25,6 +25,7 @@ from .schemas import (
     CustomerPatch,
     Paging,
 )
+from .services import ContactChanges, CustomerChanges
 
 customers_router = Router(tags=["customers"])
 contacts_router = Router(tags=["contacts"])
@@ -89,7 +90,8 @@ def customer_detail(request: HttpRequest, number: str) -> dict[str, Any]:
 )
 def customer_update(request: HttpRequest, number: str, payload: CustomerPatch) -> dict[str, Any]:
     customer = selectors.customer_get(number=number)
-    services.customer_update(customer=customer, data=payload.model_dump(exclude_unset=True))
+    changes = cast(CustomerChanges, payload.model_dump(exclude_unset=True))
+    services.customer_update(customer=customer, data=changes)
     return _customer_row(number)
 
 
@@ -131,4 +133,5 @@ def contact_detail(request: HttpRequest, contact_id: int) -> Contact:
 )
 def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Contact:
     contact = Contact.objects.get(pk=contact_id)
-    return services.contact_update(contact=contact, data=payload.model_dump(exclude_unset=True))
+    changes = cast(ContactChanges, payload.model_dump(exclude_unset=True))
+    return services.contact_update(contact=contact, data=changes)

@@ -43,6 +43,13 @@ class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class OutputSchema(Schema):
+    """Responses. Fields may read model attributes under another name (`validation_alias`); by
+    name as well, so that ninja can check a response that is already a schema instance."""
+
+    model_config = ConfigDict(validate_by_name=True)
+
+
 class Paging(Schema):
     limit: int = Field(50, ge=1, le=settings.API_MAX_LIMIT)
     offset: int = Field(0, ge=0)
@@ -125,7 +132,7 @@ class CustomerPatch(InputSchema):
 Language = Literal["de", "en"]
 
 
-class ContactOut(Schema):
+class ContactOut(OutputSchema):
     id: int
     customer: str = Field(validation_alias="customer.number", description="Customer number")
     first_name: str
@@ -143,7 +150,7 @@ class ContactOut(Schema):
     consent_source: str
 
 
-class ContactList(Schema):
+class ContactList(OutputSchema):
     count: int
     items: list[ContactOut]
 

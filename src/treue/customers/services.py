@@ -65,7 +65,12 @@ def _check_credit_limit(credit_limit: Decimal) -> None:
 def _payment_terms(code: str, errors: FieldErrors) -> PaymentTerms | None:
     terms = PaymentTerms.objects.filter(code=code).first()
     if terms is None:
-        add_error(errors, "payment_terms", _("No payment terms with the code %s.") % code)
+        add_error(
+            errors,
+            "payment_terms",
+            _("No payment terms with the code %s.") % code,
+            code="does_not_exist",
+        )
     return terms
 
 
@@ -74,7 +79,12 @@ def _account_owner(username: str | None, errors: FieldErrors) -> User | None:
         return None
     owner = User.objects.filter(username=username, is_active=True).first()
     if owner is None:
-        add_error(errors, "account_owner", _("No active user with the username %s.") % username)
+        add_error(
+            errors,
+            "account_owner",
+            _("No active user with the username %s.") % username,
+            code="does_not_exist",
+        )
     return owner
 
 
@@ -205,8 +215,8 @@ def contact_update(*, contact: Contact, data: ContactChanges) -> Contact:
         return contact
     had_consent = contact.marketing_consent
     for field, value in data.items():
-        if field in ("preferred_channels", "topics"):
-            value = [str(item) for item in data[field]]  # type: ignore[literal-required]
+        if isinstance(value, list | tuple):  # channels and topics: stored as plain strings
+            value = [str(item) for item in value]
         setattr(contact, field, value)
     changed = set(data)
     if contact.marketing_consent and not had_consent and "consent_at" not in data:

@@ -1,0 +1,149 @@
+"""/api/v1/products by article number and /api/v1/orders by order number, with lines."""
+
+from typing import Any, cast
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from treue.core.models import User
+from treue.core.roles import Perm
+from treue.core.tokens import api_user, can
+
+from . import selectors, services
+from .models import Product
+from .schemas import (
+    OrderFilters,
+    OrderIn,
+    OrderList,
+    OrderMarginList,
+    OrderMarginOut,
+    OrderOut,
+    OrderPatch,
+    ProductFilters,
+    ProductIn,
+    ProductList,
+    ProductMarginList,
+    ProductMarginOut,
+    ProductOut,
+    ProductPatch,
+)
+from .services import OrderChanges, ProductChanges
+
+products_router = Router(tags=["products"])
+# Each response names the schema with costs first: the union serialises an instance with the
+# first schema it is an instance of, and the plain schema is the base class of the other.
+orders_router = Router(tags=["orders"])
+
+
+def _sees_product_cost(user: User) -> bool:
+    # Whoever maintains products keeps their costs, so must see what they write.
+    return user.has_treue_perm(Perm.ORDER_MARGIN_VIEW) or user.has_treue_perm(Perm.PRODUCT_CHANGE)
+
+
+def _product_out(user: User, product: Product) -> ProductOut:
+    schema = ProductMarginOut if _sees_product_cost(user) else ProductOut
+    return schema.from_orm(product)
+
+
+@products_router.get(
+    "",
+    response=ProductMarginList | ProductList,
+    auth=can(Perm.PRODUCT_VIEW),
+    summary="List products (unit_cost only for users who may see costs)",
+)
+def product_list(request: HttpRequest, filters: Query[ProductFilters]) -> Any:
+    products = selectors.product_list(
+        search=filters.search, product_line=filters.product_line or ""
+    )
+    schema = ProductMarginList if _sees_product_cost(api_user(request)) else ProductList
+    page = products[filters.offset : filters.offset + filters.limit]
+    return schema.from_orm({"count": products.count(), "items": list(page)})
+
+
+@products_router.post(
+    "",
+    response={201: ProductMarginOut | ProductOut},
+    auth=can(Perm.PRODUCT_CHANGE),
+    summary="Create a product",
+)
+def product_create(request: HttpRequest, payload: ProductIn) -> ProductOut:
+    return _product_out(api_user(request), services.product_create(**payload.model_dump()))
+
+
+@products_router.get(
+    "/{article_number}",
+    response=ProductMarginOut | ProductOut,
+    auth=can(Perm.PRODUCT_VIEW),
+    summary="Get a product",
+)
+def product_detail(request: HttpRequest, article_number: str) -> ProductOut:
+    return _product_out(api_user(request), selectors.product_get(article_number=article_number))
+
+
+@products_router.patch(
+    "/{article_number}",
+    response=ProductMarginOut | ProductOut,
+    auth=can(Perm.PRODUCT_CHANGE),
+    summary="Change a product; only the fields sent change",
+)
+def product_update(request: HttpRequest, article_number: str, payload: ProductPatch) -> ProductOut:
+    product = services.product_update(
+        product=selectors.product_get(article_number=article_number),
+        data=cast(ProductChanges, payload.model_dump(exclude_unset=True)),
+    )
+    return _product_out(api_user(request), product)
+
+
+def _order_out(user: User, number: str) -> OrderOut:
+    schema = OrderMarginOut if user.has_treue_perm(Perm.ORDER_MARGIN_VIEW) else OrderOut
+    return schema.from_orm(selectors.order_detail(number=number))
+
+
+@orders_router.get(
+    "",
+    response=OrderMarginList | OrderList,
+    auth=can(Perm.ORDER_VIEW),
+    summary="List orders with lines (costs and margins only for users who may see them)",
+)
+def order_list(request: HttpRequest, filters: Query[OrderFilters]) -> Any:
+    orders = selectors.order_list(customer_number=filters.customer, status=filters.status or "")
+    page = selectors.order_details(orders=orders)[filters.offset : filters.offset + filters.limit]
+    schema = (
+        OrderMarginList if api_user(request).has_treue_perm(Perm.ORDER_MARGIN_VIEW) else OrderList
+    )
+    return schema.from_orm({"count": orders.count(), "items": list(page)})
+
+
+@orders_router.post(
+    "",
+    response={201: OrderMarginOut | OrderOut},
+    auth=can(Perm.ORDER_CHANGE),
+    summary="Create an order with its lines",
+)
+def order_create(request: HttpRequest, payload: OrderIn) -> OrderOut:
+    order = services.order_create(**payload.model_dump())
+    return _order_out(api_user(request), order.number)
+
+
+@orders_router.get(
+    "/{number}",
+    response=OrderMarginOut | OrderOut,
+    auth=can(Perm.ORDER_VIEW),
+    summary="Get an order with its lines",
+)
+def order_detail(request: HttpRequest, number: str) -> OrderOut:
+    return _order_out(api_user(request), number)
+
+
+@orders_router.patch(
+    "/{number}",
+    response=OrderMarginOut | OrderOut,
+    auth=can(Perm.ORDER_CHANGE),
+    summary="Change an order's header; only the fields sent change",
+)
+def order_update(request: HttpRequest, number: str, payload: OrderPatch) -> OrderOut:
+    order = selectors.order_get(number=number)
+    services.order_update(
+        order=order, data=cast(OrderChanges, payload.model_dump(exclude_unset=True))
+    )
+    return _order_out(api_user(request), number)

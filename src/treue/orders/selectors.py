@@ -1,0 +1,70 @@
+"""Reads of products and orders; each answers in a fixed number of queries."""
+
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from .models import Order, OrderLine, Product
+
+_MONEY: DecimalField = DecimalField(max_digits=18, decimal_places=2)
+
+
+def product_list(*, search: str = "", product_line: str = "") -> QuerySet[Product]:
+    products = Product.objects.all()
+    search = search.strip()
+    if search:
+        products = products.filter(Q(article_number__icontains=search) | Q(name__icontains=search))
+    if product_line:
+        products = products.filter(product_line=product_line)
+    return products.order_by("article_number")
+
+
+def product_get(*, article_number: str) -> Product:
+    return Product.objects.get(article_number=article_number)
+
+
+def order_list(*, customer_number: str = "", status: str = "") -> QuerySet[Order]:
+    orders = Order.objects.all()
+    if customer_number:
+        orders = orders.filter(customer__number=customer_number)
+    if status:
+        orders = orders.filter(status=status)
+    return orders.order_by("number")
+
+
+_NET_AMOUNT = ExpressionWrapper(F("lines__quantity") * F("lines__net_price"), output_field=_MONEY)
+_MARGIN = ExpressionWrapper(
+    F("lines__quantity") * (F("lines__net_price") - F("lines__unit_cost")), output_field=_MONEY
+)
+
+
+def order_details(*, orders: QuerySet[Order]) -> QuerySet[Order]:
+    """`orders` with customer number, lines (with article number) and totals summed in SQL."""
+    lines = OrderLine.objects.annotate(article_number=F("product__article_number")).order_by(
+        "position"
+    )
+    zero = Value(Decimal(0))
+    return orders.annotate(
+        customer_number=F("customer__number"),
+        net_amount=Coalesce(Sum(_NET_AMOUNT), zero, output_field=_MONEY),
+        contribution_margin=Coalesce(Sum(_MARGIN), zero, output_field=_MONEY),
+    ).prefetch_related(Prefetch("lines", queryset=lines))
+
+
+def order_get(*, number: str) -> Order:
+    return Order.objects.get(number=number)
+
+
+def order_detail(*, number: str) -> Order:
+    """One order as `order_details` shows it."""
+    return order_details(orders=Order.objects.filter(number=number)).get()

@@ -1,0 +1,216 @@
+"""Writes on products and orders.
+
+References are ERP numbers: an order names its customer by customer number and each line its
+product by article number. Wrong input raises ValidationError keyed by field (``lines.1.product``
+for the second line); a refusing rule BusinessRuleError.
+"""
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import NotRequired, TypedDict
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from treue.core.errors import BusinessRuleError, FieldErrors, add_error, clean_or_raise
+from treue.core.money import round_money
+from treue.customers.models import Customer
+
+from .models import Incoterm, Order, OrderLine, OrderStatus, Product
+
+CLOSED_STATUSES = frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED})
+
+
+class ProductChanges(TypedDict, total=False):
+    name: str
+    product_line: str
+    is_spare_part: bool
+    list_price: Decimal
+    unit_cost: Decimal
+
+
+class OrderLineData(TypedDict):
+    position: int
+    product: str
+    quantity: Decimal
+    net_price: Decimal
+    promised_date: datetime.date
+    unit_cost: NotRequired[Decimal | None]
+
+
+class OrderChanges(TypedDict, total=False):
+    order_date: datetime.date
+    customer_reference: str
+    exchange_rate: Decimal
+    incoterm: str
+    status: str
+
+
+@transaction.atomic
+def product_create(
+    *,
+    article_number: str,
+    name: str,
+    product_line: str,
+    list_price: Decimal,
+    unit_cost: Decimal,
+    is_spare_part: bool = False,
+) -> Product:
+    product = Product(
+        article_number=article_number,
+        name=name,
+        product_line=product_line,
+        is_spare_part=is_spare_part,
+        list_price=list_price,
+        unit_cost=unit_cost,
+    )
+    clean_or_raise(product, {})
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, data: ProductChanges) -> Product:
+    """Change only the fields named in `data`; prices on existing order lines stay as agreed."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if not data:
+        return product
+    for field, value in data.items():
+        setattr(product, field, value)
+    clean_or_raise(product, {})
+    product.save(update_fields=list(data))
+    return product
+
+
+def exchange_rate_for(*, currency: str, rate: Decimal | None, errors: FieldErrors) -> Decimal:
+    """The exchange rate of a document (order, invoice) in `currency`; 1 in the company currency.
+
+    Problems are added to `errors` under "exchange_rate".
+    """
+    company_currency = settings.COMPANY_CURRENCY
+    if currency == company_currency:
+        if rate is not None and rate != 1:
+            add_error(
+                errors, "exchange_rate", _("In %s the exchange rate is 1.") % company_currency
+            )
+        return Decimal(1)
+    if rate is None:
+        add_error(
+            errors,
+            "exchange_rate",
+            _("Give the exchange rate (%(company)s for 1 %(currency)s).")
+            % {"company": company_currency, "currency": currency},
+        )
+        return Decimal(1)
+    return rate
+
+
+def _order_lines(
+    order: Order, lines: Sequence[OrderLineData], errors: FieldErrors
+) -> list[OrderLine]:
+    """Lines with their products looked up in one query, each problem named by its line."""
+    products = Product.objects.in_bulk(
+        {line["product"] for line in lines}, field_name="article_number"
+    )
+    seen_positions: set[int] = set()
+    order_lines = []
+    for index, line in enumerate(lines):
+        if line["position"] in seen_positions:
+            add_error(
+                errors,
+                f"lines.{index}.position",
+                _("Position %s appears twice in this order.") % line["position"],
+                code="unique",
+            )
+        seen_positions.add(line["position"])
+        product = products.get(line["product"])
+        if product is None:
+            add_error(
+                errors,
+                f"lines.{index}.product",
+                _("No product with the article number %s.") % line["product"],
+                code="does_not_exist",
+            )
+            continue
+        unit_cost = line.get("unit_cost")
+        if unit_cost is None:
+            # Product costs are in the company currency; lines are in the order's currency.
+            unit_cost = round_money(product.unit_cost / order.exchange_rate)
+        order_lines.append(
+            OrderLine(
+                order=order,
+                position=line["position"],
+                product=product,
+                quantity=line["quantity"],
+                net_price=line["net_price"],
+                unit_cost=unit_cost,
+                promised_date=line["promised_date"],
+            )
+        )
+    return order_lines
+
+
+@transaction.atomic
+def order_create(
+    *,
+    number: str,
+    customer: str,
+    order_date: datetime.date,
+    lines: Sequence[OrderLineData],
+    customer_reference: str = "",
+    currency: str | None = None,
+    exchange_rate: Decimal | None = None,
+    incoterm: str = Incoterm.DAP,
+    status: str = OrderStatus.OPEN,
+) -> Order:
+    """Create an order with its lines; the currency defaults to the customer's."""
+    errors: FieldErrors = {}
+    buyer = Customer.objects.filter(number=customer).first()
+    if buyer is None:
+        add_error(
+            errors,
+            "customer",
+            _("No customer with the number %s.") % customer,
+            code="does_not_exist",
+        )
+    currency = currency or (buyer.currency if buyer else settings.COMPANY_CURRENCY)
+    order = Order(
+        number=number,
+        order_date=order_date,
+        customer_reference=customer_reference,
+        currency=currency,
+        exchange_rate=exchange_rate_for(currency=currency, rate=exchange_rate, errors=errors),
+        incoterm=incoterm,
+        status=status,
+    )
+    if buyer is not None:
+        order.customer = buyer
+    order_lines = _order_lines(order, lines, errors)
+    clean_or_raise(order, errors, exclude=["customer"])
+    order.save()
+    OrderLine.objects.bulk_create(order_lines)
+    return order
+
+
+@transaction.atomic
+def order_update(*, order: Order, data: OrderChanges) -> Order:
+    """Change header fields named in `data`; a completed or cancelled order stays as it is."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if not data:
+        return order
+    if order.status in CLOSED_STATUSES:
+        raise BusinessRuleError(
+            "order_closed",
+            _("Order %(number)s is %(status)s and can no longer be changed.")
+            % {"number": order.number, "status": order.get_status_display().lower()},
+        )
+    errors: FieldErrors = {}
+    if "exchange_rate" in data:
+        exchange_rate_for(currency=order.currency, rate=data["exchange_rate"], errors=errors)
+    for field, value in data.items():
+        setattr(order, field, value)
+    clean_or_raise(order, errors, exclude=["customer"])
+    order.save(update_fields=list(data))
+    return order

@@ -1,0 +1,72 @@
+"""Reads of invoices with what was paid and what is still open; fixed query counts."""
+
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+
+from treue.core.money import round_money
+
+from .models import Invoice, Payment
+
+_MONEY: DecimalField = DecimalField(max_digits=18, decimal_places=2)
+
+
+def _paid_amount() -> Coalesce:
+    paid = (
+        Payment.objects.filter(invoice=OuterRef("pk"))
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(paid, output_field=_MONEY), Decimal(0), output_field=_MONEY)
+
+
+def invoice_list(*, customer_number: str = "", is_open: bool | None = None) -> QuerySet[Invoice]:
+    """Invoices by number; `is_open` keeps those with (True) or without (False) an open amount."""
+    invoices = Invoice.objects.all()
+    if customer_number:
+        invoices = invoices.filter(customer__number=customer_number)
+    if is_open is not None:
+        # Half a cent of tolerance: SQLite sums decimals as floats (0.1 + 0.2 > 0.3).
+        has_open_amount = Q(gross_amount__gt=_paid_amount() + Decimal("0.005"))
+        invoices = invoices.filter(has_open_amount if is_open else ~has_open_amount)
+    return invoices.order_by("number")
+
+
+def invoice_details(*, invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """`invoices` with customer and order numbers, paid and open amount, and their payments."""
+    return (
+        invoices.annotate(
+            customer_number=F("customer__number"),
+            order_number=F("order__number"),
+            paid_amount=_paid_amount(),
+        )
+        .annotate(
+            open_amount=ExpressionWrapper(F("gross_amount") - F("paid_amount"), output_field=_MONEY)
+        )
+        .prefetch_related("payments")
+    )
+
+
+def invoice_get(*, number: str) -> Invoice:
+    return Invoice.objects.get(number=number)
+
+
+def invoice_detail(*, number: str) -> Invoice:
+    return invoice_details(invoices=Invoice.objects.filter(number=number)).get()
+
+
+def invoice_paid_amount(*, invoice: Invoice) -> Decimal:
+    paid = invoice.payments.aggregate(total=Sum("amount"))["total"]
+    # SQLite sums decimals as floats: back to cents.
+    return round_money(paid or Decimal(0))
