@@ -29,9 +29,10 @@ from .schemas import (
 )
 from .services import OrderChanges, ProductChanges
 
+# Responses name the schema with costs first (`ProductMarginOut | ProductOut`): a union
+# serialises an instance with the first schema it is an instance of, and the plain schema is
+# the base class of the other. The view picks the schema; the union only documents both.
 products_router = Router(tags=["products"])
-# Each response names the schema with costs first: the union serialises an instance with the
-# first schema it is an instance of, and the plain schema is the base class of the other.
 orders_router = Router(tags=["orders"])
 
 
