@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "treue.core",
     "treue.customers",
     "treue.orders",
