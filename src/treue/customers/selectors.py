@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 
 from treue.core.money import round_money
 from treue.orders.models import Order, OrderLine
-from treue.receivables.models import Invoice, Payment
+from treue.receivables.selectors import invoice_open_items
 
 from .models import Address, AddressKind, Contact, Customer, Interaction
 
@@ -121,25 +121,6 @@ def customer_orders(*, customer: Customer) -> QuerySet[Order]:
     )
 
 
-def customer_open_invoices(*, customer: Customer) -> QuerySet[Invoice]:
-    """Invoices not fully paid, oldest due first, with the amount still open."""
-    paid = (
-        Payment.objects.filter(invoice=OuterRef("pk"))
-        .values("invoice")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return (
-        Invoice.objects.filter(customer=customer)
-        .annotate(paid_amount=Coalesce(Subquery(paid, output_field=_money), Value(Decimal(0))))
-        .annotate(
-            open_amount=ExpressionWrapper(F("gross_amount") - F("paid_amount"), output_field=_money)
-        )
-        .filter(open_amount__gt=0)
-        .order_by("due_on", "id")
-    )
-
-
 def customer_interactions(*, customer: Customer) -> QuerySet[Interaction]:
     return Interaction.objects.filter(customer=customer).select_related("contact", "user")
 
@@ -185,7 +166,7 @@ def customer_key_figures(*, customer: Customer, today: datetime.date) -> Custome
         .values_list("order_date", flat=True)
         .first()
     )
-    open_invoices = customer_open_invoices(customer=customer)
+    open_invoices = invoice_open_items(customer_id=customer.pk)
     items = open_invoices.aggregate(
         open=Sum(F("open_amount") * F("exchange_rate"), output_field=_money),
         overdue=Sum(

@@ -9,6 +9,7 @@ from treue.activities.selectors import activity_list_for_customer
 from treue.core.http import AuthedRequest
 from treue.core.permissions import require_perm
 from treue.core.roles import Perm
+from treue.receivables.selectors import invoice_open_items
 
 from . import selectors
 from .forms import CustomerFilterForm
@@ -74,7 +75,7 @@ def _section_context(request: AuthedRequest, customer: Customer, section: str) -
         return {"contacts": selectors.customer_contacts(customer=customer)}
     rows = {
         "orders": lambda: selectors.customer_orders(customer=customer),
-        "invoices": lambda: selectors.customer_open_invoices(customer=customer),
+        "invoices": lambda: invoice_open_items(customer_id=customer.pk),
         "activities": lambda: activity_list_for_customer(customer=customer),
         "interactions": lambda: selectors.customer_interactions(customer=customer),
     }[section]()

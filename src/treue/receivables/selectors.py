@@ -70,3 +70,17 @@ def invoice_paid_amount(*, invoice: Invoice) -> Decimal:
     paid = invoice.payments.aggregate(total=Sum("amount"))["total"]
     # SQLite sums decimals as floats: back to cents.
     return round_money(paid or Decimal(0))
+
+
+def invoice_open_items(*, customer_id: int | None = None) -> QuerySet[Invoice]:
+    """Open items (invoices not fully paid), oldest due first, with `open_amount`."""
+    invoices = invoice_list(is_open=True)
+    if customer_id is not None:
+        invoices = invoices.filter(customer_id=customer_id)
+    return (
+        invoices.annotate(paid_amount=_paid_amount())
+        .annotate(
+            open_amount=ExpressionWrapper(F("gross_amount") - F("paid_amount"), output_field=_MONEY)
+        )
+        .order_by("due_on", "id")
+    )
