@@ -6,8 +6,13 @@ from django.utils import timezone
 from treue.activities.selectors import activity_overview_for_user
 from treue.core.http import AuthedRequest
 from treue.customers.selectors import customer_count_by_segment
+from treue.orders.selectors import order_lines_due
+from treue.receivables.selectors import invoice_overdue_total
 
-from .roles import Perm
+from .roles import Perm, Role
+
+# Departments that keep the delivery promise see what is due to leave the factory.
+LINES_DUE_ROLES = {Role.PRODUCTION, Role.SHIPPING, Role.QUALITY, Role.MANAGEMENT}
 
 
 class LoginView(auth_views.LoginView):
@@ -22,6 +27,14 @@ def home(request: AuthedRequest) -> HttpResponse:
     context = {
         "today": today,
         "overview": activity_overview_for_user(user=user, today=today),
+        "lines_due": (
+            list(order_lines_due(today=today, days=14)[:15])
+            if user.role in LINES_DUE_ROLES
+            else None
+        ),
+        "overdue": (
+            invoice_overdue_total(today=today) if user.has_treue_perm(Perm.INVOICE_CHANGE) else None
+        ),
         "my_segments": (
             customer_count_by_segment(owner_id=user.pk)
             if user.has_treue_perm(Perm.CUSTOMER_CHANGE)

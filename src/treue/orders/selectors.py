@@ -1,5 +1,6 @@
 """Reads of products and orders; each answers in a fixed number of queries."""
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -14,7 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from .models import Order, OrderLine, Product
+from .models import Order, OrderLine, OrderStatus, Product
 
 _MONEY: DecimalField = DecimalField(max_digits=18, decimal_places=2)
 
@@ -68,3 +69,15 @@ def order_get(*, number: str) -> Order:
 def order_detail(*, number: str) -> Order:
     """One order as `order_details` shows it."""
     return order_details(orders=Order.objects.filter(number=number)).get()
+
+
+def order_lines_due(*, today: datetime.date, days: int) -> QuerySet[OrderLine]:
+    """Lines of orders still in the works promised up to `days` ahead, the late ones first."""
+    return (
+        OrderLine.objects.filter(
+            order__status__in=[OrderStatus.OPEN, OrderStatus.IN_PRODUCTION],
+            promised_date__lte=today + datetime.timedelta(days=days),
+        )
+        .select_related("order__customer", "product")
+        .order_by("promised_date", "order__number", "position")
+    )

@@ -1,8 +1,10 @@
 """Reads of invoices with what was paid and what is still open; fixed query counts."""
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -84,3 +86,15 @@ def invoice_open_items(*, customer_id: int | None = None) -> QuerySet[Invoice]:
         )
         .order_by("due_on", "id")
     )
+
+
+def invoice_overdue_total(*, today: datetime.date) -> tuple[int, Decimal]:
+    """How many open items are past due, and how much that is in EUR."""
+    totals = (
+        invoice_open_items()
+        .filter(due_on__lt=today)
+        .aggregate(
+            n=Count("id"), eur=Sum(F("open_amount") * F("exchange_rate"), output_field=_MONEY)
+        )
+    )
+    return totals["n"], round_money(totals["eur"] or Decimal(0))
