@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from treue.core.management.commands import bootstrap, serve
+from treue.core.tests.factories import UserFactory
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 
@@ -99,23 +100,36 @@ def bootstrap_env(settings, tmp_path, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_bootstrap_loads_the_demo_into_an_empty_database(bootstrap_env, monkeypatch, capsys):
-    monkeypatch.setattr(bootstrap, "database_has_customers", lambda: False)
-
+def test_bootstrap_loads_the_demo_into_an_empty_database(bootstrap_env, capsys):
     call_command("bootstrap")
 
     assert bootstrap_env == ["migrate", "collectstatic", "demo"]
-    assert "anna  sales         pw-anna" in capsys.readouterr().out
+    assert "loading the demo company" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
-def test_bootstrap_never_loads_the_demo_twice(bootstrap_env, monkeypatch, capsys):
-    monkeypatch.setattr(bootstrap, "database_has_customers", lambda: True)
+def test_bootstrap_never_loads_the_demo_twice_and_prints_the_logins(bootstrap_env, capsys):
+    UserFactory(username="anna")
 
     call_command("bootstrap")
 
     assert bootstrap_env == ["migrate", "collectstatic"]
-    assert "pw-anna" in capsys.readouterr().out
+    assert "anna  sales         pw-anna" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_bootstrap_goes_on_when_the_demo_refuses(bootstrap_env, monkeypatch, capsys):
+    def refusing_call_command(name, *args, **kwargs):
+        bootstrap_env.append(name)
+        if name == "demo":
+            raise CommandError("The database already holds customers or users")
+
+    monkeypatch.setattr(bootstrap, "call_command", refusing_call_command)
+
+    call_command("bootstrap")
+
+    assert bootstrap_env == ["migrate", "collectstatic", "demo"]
+    assert "not loaded: The database already holds" in capsys.readouterr().err
 
 
 @pytest.mark.django_db
@@ -139,5 +153,9 @@ def test_bootstrap_without_the_demo_generator_starts_empty(bootstrap_env, monkey
 
 
 @pytest.mark.django_db
-def test_database_has_customers_on_a_migrated_empty_database():
-    assert bootstrap.database_has_customers() is False
+def test_a_database_with_only_a_user_is_not_empty():
+    assert bootstrap.database_is_empty() is True
+
+    UserFactory()
+
+    assert bootstrap.database_is_empty() is False

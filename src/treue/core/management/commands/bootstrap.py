@@ -12,8 +12,9 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 DemoLogins = Callable[[], list[tuple[str, str, str]]]
@@ -29,9 +30,11 @@ def demo_logins_function() -> DemoLogins | None:
     return function
 
 
-def database_has_customers() -> bool:
+def database_is_empty() -> bool:
+    """No customers and no users: `treue demo` refuses anything else, rather than mix in data."""
     # Looked up by name: core must not import the customers app.
-    return bool(apps.get_model("customers", "Customer").objects.exists())
+    customers = apps.get_model("customers", "Customer").objects
+    return not (customers.exists() or get_user_model().objects.exists())
 
 
 class Command(BaseCommand):
@@ -54,9 +57,13 @@ class Command(BaseCommand):
                 "The demo generator is not installed; starting with an empty database."
             )
             return
-        if not database_has_customers():
+        if database_is_empty():
             self.stdout.write("Empty database: loading the demo company (treue demo) …")
-            call_command("demo", verbosity=verbosity)
+            try:
+                call_command("demo", verbosity=verbosity)
+            except CommandError as exc:
+                self.stderr.write(f"The demo company was not loaded: {exc}")
+            return  # `treue demo` ends with the logins table itself
         self._print_logins(logins())
 
     def _make_database_dir(self) -> None:
