@@ -159,3 +159,21 @@ def test_a_database_with_only_a_user_is_not_empty():
     UserFactory()
 
     assert bootstrap.database_is_empty() is False
+
+
+@pytest.mark.django_db
+def test_bootstrap_collects_static_files_again_only_after_a_change(bootstrap_env, settings):
+    settings.DEMO_MODE = False
+    call_command("bootstrap")
+    call_command("bootstrap")
+
+    assert bootstrap_env == ["migrate", "collectstatic", "migrate"]
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    bootstrap_env.clear()
+    call_command("bootstrap", "--no-demo")
+
+    assert bootstrap_env == ["migrate", "collectstatic"]

@@ -4,7 +4,9 @@ Migrates, collects static files and, in demo mode on a database without customer
 company (`treue demo`) and prints its logins. `make run` calls it before every start.
 """
 
+import hashlib
 import importlib
+import os
 from argparse import ArgumentParser
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -37,6 +40,19 @@ def database_is_empty() -> bool:
     return not (customers.exists() or get_user_model().objects.exists())
 
 
+def static_sources_fingerprint() -> str:
+    """Changes whenever a static file that collectstatic would copy, or the storage, changes."""
+    digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
+    entries = []
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            stat = os.stat(storage.path(path))
+            entries.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    for entry in sorted(entries):
+        digest.update(entry.encode())
+    return digest.hexdigest()
+
+
 class Command(BaseCommand):
     help = "Migrate, collect static files and, on an empty demo database, load the demo company."
 
@@ -47,7 +63,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         self._make_database_dir()
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
-        call_command("collectstatic", interactive=False, verbosity=max(0, verbosity - 1))
+        self._collect_static(verbosity)
 
         if options["no_demo"] or not getattr(settings, "DEMO_MODE", False):
             return
@@ -65,6 +81,20 @@ class Command(BaseCommand):
                 self.stderr.write(f"The demo company was not loaded: {exc}")
             return  # `treue demo` ends with the logins table itself
         self._print_logins(logins())
+
+    def _collect_static(self, verbosity: int) -> None:
+        # Hashing and compressing ~1,000 files takes a minute on a busy machine; skip it when no
+        # source file changed since the last run.
+        stamp = Path(settings.STATIC_ROOT) / ".treue-collected"
+        fingerprint = static_sources_fingerprint()
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+        needs_manifest = "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]
+        unchanged = stamp.exists() and stamp.read_text() == fingerprint
+        if unchanged and (manifest.exists() or not needs_manifest):
+            return
+        call_command("collectstatic", interactive=False, verbosity=max(0, verbosity - 1))
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(fingerprint)
 
     def _make_database_dir(self) -> None:
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
