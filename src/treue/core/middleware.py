@@ -16,6 +16,7 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+        # The path first: a health probe must not touch the session (or a database that is down).
+        if not request.path.startswith(PUBLIC_PREFIXES) and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)

@@ -426,34 +426,35 @@ class _Writer:
             self.fx_text[month_index(inv["issued"]) - plan.fx_month0],
             "1.000000",
         )
-        with _sqlite_checks_relaxed():
-            self.insert(
-                Invoice,
-                "id number customer order issued_on due_on currency exchange_rate net_amount"
-                " tax_amount gross_amount",
-                zip(
-                    self.ids(Invoice, len(inv["issued"])),
-                    per_year_numbers("RE", inv["issued"]),
-                    self.customer_id[inv["cust"]].tolist(),
-                    self.order_id[inv["order"]].tolist(),
-                    self.dates(inv["issued"]),
-                    self.dates(inv["due"]),
-                    self.currency(inv["cust"]),
-                    rate.tolist(),
-                    money_text(inv["net"]),
-                    money_text(inv["tax"]),
-                    money_text(inv["gross"]),
-                    strict=True,
-                ),
-            )
+        self.insert(
+            Invoice,
+            "id number customer order delivery issued_on due_on currency exchange_rate"
+            " net_amount tax_amount gross_amount",
+            zip(
+                self.ids(Invoice, len(inv["issued"])),
+                per_year_numbers("RE", inv["issued"]),
+                self.customer_id[inv["cust"]].tolist(),
+                self.order_id[inv["order"]].tolist(),
+                (self.base[Delivery] + np.arange(len(inv["issued"]))).tolist(),
+                self.dates(inv["issued"]),
+                self.dates(inv["due"]),
+                self.currency(inv["cust"]),
+                rate.tolist(),
+                money_text(inv["net"]),
+                money_text(inv["tax"]),
+                money_text(inv["gross"]),
+                strict=True,
+            ),
+        )
         self.insert(
             Payment,
-            "id invoice received_on amount",
+            "id invoice received_on amount cash_discount",
             zip(
                 self.ids(Payment, len(p["day"])),
                 (self.base[Invoice] + p["invoice"]).tolist(),
                 self.dates(p["day"]),
                 money_text(p["amount"]),
+                money_text(p["discount"]),
                 strict=True,
             ),
         )
@@ -519,20 +520,3 @@ class _Writer:
             activities,
         )
         self.insert(ActivityEvent, "id activity kind by at note", events)
-
-
-class _sqlite_checks_relaxed:
-    """SQLite evaluates `gross_amount = net_amount + tax_amount` in binary floating point, which
-    rejects about one correct invoice in five (0.10 + 0.20 != 0.30). The amounts here are exact
-    sums of cents (plan.py), so CHECK constraints are suspended while invoices are written.
-    PostgreSQL compares numerics exactly and keeps checking."""
-
-    def __enter__(self) -> None:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA ignore_check_constraints = ON")
-
-    def __exit__(self, *exc: object) -> None:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA ignore_check_constraints = OFF")

@@ -633,6 +633,7 @@ def _plan_invoices(plan: Plan) -> None:
     issued = d["day"]
     net_days = np.array([t[1] for t in PAYMENT_TERMS], dtype=np.int64)[c["terms"][cust]]
     discount_days = np.array([t[2] or 0 for t in PAYMENT_TERMS], dtype=np.int64)[c["terms"][cust]]
+    discount_pct = np.array([float(t[3] or 0) for t in PAYMENT_TERMS])[c["terms"][cust]]
     due = issued + net_days
     months = month_index(issued) - plan.fx_month0
     fx = np.where(c["chf"][cust], plan.fx[months], 1.0)
@@ -668,6 +669,10 @@ def _plan_invoices(plan: Plan) -> None:
     first_amount = np.where(
         partial, np.clip(np.rint(gross * r.uniform(0.3, 0.7, n_inv)), 1, gross - 1), gross
     ).astype(np.int64)
+    # Who pays within the discount days deducts the Skonto; it settles the invoice in full.
+    took_discount = ~partial & (discount_pct > 0) & (pay_day <= issued + discount_days)
+    discount = np.where(took_discount, np.rint(gross * discount_pct / 100), 0).astype(np.int64)
+    first_amount = first_amount - discount
     second_day = _to_weekday_forward(pay_day + r.integers(14, 61, n_inv))
     first = ~never & (pay_day <= end)
     second = first & partial & (second_day <= end)
@@ -675,13 +680,15 @@ def _plan_invoices(plan: Plan) -> None:
     p_invoice = np.concatenate((invoice_ids[first], invoice_ids[second]))
     p_day = np.concatenate((pay_day[first], second_day[second]))
     p_amount = np.concatenate((first_amount[first], (gross - first_amount)[second]))
+    p_discount = np.concatenate((discount[first], np.zeros(int(second.sum()), dtype=np.int64)))
     ordering = np.lexsort((p_invoice, p_day))
     plan.payments = {
         "invoice": p_invoice[ordering],
         "day": p_day[ordering],
         "amount": p_amount[ordering],
+        "discount": p_discount[ordering],
     }
-    paid = np.bincount(p_invoice, weights=p_amount, minlength=n_inv)
+    paid = np.bincount(p_invoice, weights=p_amount + p_discount, minlength=n_inv)
     plan.invoices["open"] = gross - np.rint(paid).astype(np.int64)
 
 

@@ -94,8 +94,8 @@ class OrderLine(models.Model):
         Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
     )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
-    net_price = money_field(_("net unit price"))
-    unit_cost = money_field(_("unit cost"))
+    net_price = money_field(_("net unit price"), help_text=_("In the order's currency."))
+    unit_cost = money_field(_("unit cost"), help_text=_("In the order's currency."))
     promised_date = models.DateField(_("promised delivery date"))
 
     class Meta:

@@ -26,6 +26,7 @@ class PaymentOut(OutputSchema):
     id: int
     received_on: datetime.date
     amount: Money
+    cash_discount: Money
 
 
 class InvoiceOut(OutputSchema):
@@ -77,3 +78,4 @@ class InvoicePatch(InputSchema):
 class PaymentIn(InputSchema):
     received_on: datetime.date
     amount: Annotated[MoneyIn, Field(gt=0)]
+    cash_discount: Annotated[MoneyIn, Field(ge=0, description="Skonto deducted")] = Decimal(0)

@@ -27,7 +27,7 @@ def _paid_amount() -> Coalesce:
     paid = (
         Payment.objects.filter(invoice=OuterRef("pk"))
         .values("invoice")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(F("amount") + F("cash_discount")))
         .values("total")
     )
     return Coalesce(Subquery(paid, output_field=_MONEY), Decimal(0), output_field=_MONEY)
@@ -69,7 +69,7 @@ def invoice_detail(*, number: str) -> Invoice:
 
 
 def invoice_paid_amount(*, invoice: Invoice) -> Decimal:
-    paid = invoice.payments.aggregate(total=Sum("amount"))["total"]
+    paid = invoice.payments.aggregate(total=Sum(F("amount") + F("cash_discount")))["total"]
     # SQLite sums decimals as floats: back to cents.
     return round_money(paid or Decimal(0))
 

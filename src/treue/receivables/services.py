@@ -142,12 +142,19 @@ def invoice_update(*, invoice: Invoice, data: InvoiceChanges) -> Invoice:
 
 
 @transaction.atomic
-def payment_create(*, invoice: Invoice, received_on: datetime.date, amount: Decimal) -> Payment:
-    """Record a payment received for `invoice`; it may settle the open amount, not exceed it."""
+def payment_create(
+    *,
+    invoice: Invoice,
+    received_on: datetime.date,
+    amount: Decimal,
+    cash_discount: Decimal = Decimal(0),
+) -> Payment:
+    """Record a payment received for `invoice`; with the Skonto deducted it may settle the open
+    amount, not exceed it."""
     # The lock makes two payments recorded at once see each other's amount.
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     open_amount = invoice.gross_amount - invoice_paid_amount(invoice=invoice)
-    if amount > open_amount:
+    if amount + cash_discount > open_amount:
         raise BusinessRuleError(
             "payment_exceeds_open_amount",
             _("Invoice %(number)s has %(open)s %(currency)s open; the payment is %(amount)s.")
@@ -158,7 +165,9 @@ def payment_create(*, invoice: Invoice, received_on: datetime.date, amount: Deci
                 "amount": amount,
             },
         )
-    payment = Payment(invoice=invoice, received_on=received_on, amount=amount)
+    payment = Payment(
+        invoice=invoice, received_on=received_on, amount=amount, cash_discount=cash_discount
+    )
     clean_or_raise(payment, {}, exclude=["invoice"])
     payment.save()
     return payment

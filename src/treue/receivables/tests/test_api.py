@@ -72,8 +72,18 @@ def test_invoice_detail_with_payments_and_open_amount(client: Client) -> None:
         "paid_amount": "1057.11",
         "open_amount": "2000.00",
         "payments": [
-            {"id": second.pk, "received_on": "2025-04-05", "amount": "57.11"},
-            {"id": first.pk, "received_on": "2025-04-01", "amount": "1000.00"},
+            {
+                "id": second.pk,
+                "received_on": "2025-04-05",
+                "amount": "57.11",
+                "cash_discount": "0.00",
+            },
+            {
+                "id": first.pk,
+                "received_on": "2025-04-01",
+                "amount": "1000.00",
+                "cash_discount": "0.00",
+            },
         ],
     }
 
@@ -271,3 +281,46 @@ def test_payment_beyond_the_open_amount_answers_409(client: Client) -> None:
     }
     assert zero.status_code == 422
     assert Payment.objects.count() == 1
+
+
+def test_a_payment_with_skonto_settles_the_invoice(client: Client) -> None:
+    # Given an invoice of 1,190.00 under "14 days 2 % Skonto"
+    invoice = InvoiceFactory(
+        number="RS1",
+        net_amount=Decimal("1000.00"),
+        tax_amount=Decimal("190.00"),
+        gross_amount=Decimal("1190.00"),
+    )
+
+    # When the customer pays 1,166.20 and deducts 23.80 cash discount
+    response = client.post(
+        "/api/v1/invoices/RS1/payments",
+        data={"received_on": "2025-04-01", "amount": "1166.20", "cash_discount": "23.80"},
+        content_type="application/json",
+        headers=api_headers("accounting"),
+    )
+
+    # Then nothing is left open
+    assert response.status_code == 201
+    assert response.json()["open_amount"] == "0.00"
+    assert invoice.payments.get().cash_discount == Decimal("23.80")
+
+
+def test_a_skonto_beyond_the_open_amount_is_refused(client: Client) -> None:
+    invoice = InvoiceFactory(
+        number="RS2",
+        net_amount=Decimal("1000.00"),
+        tax_amount=Decimal("190.00"),
+        gross_amount=Decimal("1190.00"),
+    )
+
+    response = client.post(
+        "/api/v1/invoices/RS2/payments",
+        data={"received_on": "2025-04-01", "amount": "1166.20", "cash_discount": "30.00"},
+        content_type="application/json",
+        headers=api_headers("accounting"),
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "payment_exceeds_open_amount"
+    assert not invoice.payments.exists()
