@@ -24,6 +24,11 @@ SCHEDULES: list[Schedule] = [
         task="treue.core.tasks.prune_task_results",
     ),
     Schedule(
+        name="activities_redirect_absent_owners",
+        cron="30 5 * * *",
+        task="treue.activities.tasks.activities_redirect_absent_owners",
+    ),
+    Schedule(
         name="worker_heartbeat_prune",
         cron="0 * * * *",
         task="treue.core.tasks.worker_heartbeat_prune",

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from treue.activities import services
 from treue.activities.models import Activity, ActivityEvent, ActivityStatus
+from treue.activities.tasks import activities_redirect_absent_owners
 from treue.activities.tests.factories import ActivityFactory
 from treue.core.errors import BusinessRuleError
 from treue.core.tests.factories import UserFactory
@@ -114,3 +115,14 @@ def test_redirect_absent_owners_moves_only_open_activities_of_absent_people() ->
     assert Activity.objects.get(pk=open_one.pk).owner == deputy
     assert Activity.objects.get(pk=done_one.pk).owner == absent
     assert Activity.objects.get(pk=other.pk).owner == present
+
+
+def test_the_morning_job_hands_work_of_absent_people_to_deputies() -> None:
+    deputy = UserFactory(username="deputy")
+    absent = UserFactory(username="absent", absent_from=timezone.localdate(), deputy=deputy)
+    activity = ActivityFactory(owner=absent)
+
+    result = activities_redirect_absent_owners.enqueue()
+
+    assert result.return_value == 1
+    assert Activity.objects.get(pk=activity.pk).owner == deputy
