@@ -1,0 +1,284 @@
+"""Latency and SQL queries of treue's pages, in-process with Django's test client.
+
+Run by `run.py` against the bench database (DATABASE_URL, TREUE_ENV=demo); writes one JSON file:
+
+    python bench/measure.py --out FILE [--requests 50]
+
+Every URL is requested a few times to warm up (templates compiled, connection open), then once
+while the queries are captured (`CaptureQueriesContext`: their number and their summed time),
+then `--requests` times with a clock around `client.get` (no query capture, which costs time of
+its own). The user is `sales` of the demo company, logged in with a session as in a browser;
+the API is called with a bearer token of the same user. The session key and the token go into
+the JSON too, so that `run.py` can load the same pages through gunicorn with wrk.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+WARMUP = 5
+SECTION_PAGE_SIZE = 20  # treue.customers.views.SECTION_PAGE_SIZE
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+
+    from treue.cli import settings_module
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+    import django
+
+    django.setup()
+    result = measure(requests=args.requests)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """Nearest-rank percentile: the smallest sample with at least p % of all at or below it."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def measure(*, requests: int) -> dict[str, Any]:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from treue.core.models import User
+    from treue.customers import selectors
+    from treue.customers.models import Customer
+
+    sales = User.objects.get(username="sales")
+    client = Client()
+    client.force_login(sales)
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    token, api_note = _api_token(sales)
+    api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+    top, small = _customers()
+    customers = {"top": top, "small": small}
+
+    size = settings.PAGE_SIZE
+    total = Customer.objects.count()
+    owned = selectors.customer_list(owner_id=sales.pk).count()
+    search = top[0].name.split()[0]
+    found = selectors.customer_list(search=search).count()
+
+    def last(count: int, page_size: int = size) -> int:
+        return max(1, math.ceil(count / page_size))
+
+    # Rows with the same "same" key must need the same number of queries: first and last page
+    # of one list, the same section of a large and a small customer.
+    urls: list[dict[str, Any]] = [
+        {"same": "list", "label": "customer list, page 1", "url": "/customers/"},
+        {
+            "same": "list",
+            "label": f"customer list, last page ({last(total)})",
+            "url": f"/customers/?page={last(total)}",
+        },
+        {
+            "same": "list-owner",
+            "label": f"customer list, filter owner=sales ({owned} customers), page 1",
+            "url": f"/customers/?owner={sales.pk}",
+        },
+        {
+            "same": "list-owner",
+            "label": f"customer list, filter owner=sales, last page ({last(owned)})",
+            "url": f"/customers/?owner={sales.pk}&page={last(owned)}",
+        },
+        {
+            "same": "list-search",
+            "label": f"customer list, search {search!r} ({found} hits), page 1",
+            "url": "/customers/?" + urlencode({"q": search}),
+        },
+    ]
+    sections = ("contacts", "orders", "invoices", "activities", "interactions")
+    for kind, (customer, orders) in customers.items():
+        who = f"{kind} customer ({orders} orders)"
+        base = f"/customers/{customer.number}/"
+        urls.append({"same": "360", "label": f"360 page, {who}", "url": base})
+        for section in sections:
+            urls.append(
+                {
+                    "same": f"360-{section}",
+                    "label": f"360 {section}, {who}",
+                    "url": f"{base}?section={section}",
+                    "htmx": True,
+                }
+            )
+        order_pages = last(orders, SECTION_PAGE_SIZE)
+        urls.append(
+            {
+                "same": "360-orders",
+                "label": f"360 orders, last page ({order_pages}), {who}",
+                "url": f"{base}?section=orders&page={order_pages}",
+                "htmx": True,
+            }
+        )
+    urls += [
+        {"same": "api", "label": "API customers, first 50", "url": "/api/v1/customers", "api": 1},
+        {
+            "same": "api",
+            "label": "API customers, last 50",
+            "url": f"/api/v1/customers?offset={max(0, total - 50)}",
+            "api": 1,
+        },
+    ]
+
+    rows = []
+    for item in urls:
+        headers: dict[str, str] = {}
+        if item.get("htmx"):
+            headers = {"HTTP_HX_REQUEST": "true"}
+        if item.get("api"):
+            if not token:
+                rows.append({**item, "na": api_note})
+                continue
+            headers = api_headers
+            requester = Client()
+        else:
+            requester = client
+        row = _time_url(requester, item, headers, requests, connection, CaptureQueriesContext)
+        rows.append(row)
+        print(f"  {_brief(row)}", flush=True)
+
+    return {
+        "customers": total,
+        "session_cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}",
+        "api_token": token,
+        "api_note": api_note,
+        "top_customer": top[0].number,
+        "small_customer": small[0].number,
+        "rows": rows,
+    }
+
+
+def _customers() -> tuple[tuple[Any, int], tuple[Any, int]]:
+    """The customers with the most and with the fewest orders among those whose 360 sections all
+    have rows (an empty section skips its row query, which is no sign of size dependence)."""
+    from django.db.models import Count, F, Sum
+    from django.db.models.functions import Coalesce
+
+    from treue.activities.models import Activity
+    from treue.customers.models import Contact, Customer, Interaction
+    from treue.orders.models import Order
+    from treue.receivables.models import Invoice
+
+    per_customer = list(
+        Order.objects.values_list("customer_id")
+        .annotate(n=Count("id"))
+        .order_by("n", "customer_id")
+    )
+    if not per_customer:
+        raise SystemExit("measure: the bench database holds no orders")
+    money = Invoice._meta.get_field("gross_amount")
+
+    def every_section_has_rows(customer_id: int) -> bool:
+        open_invoices = (
+            Invoice.objects.filter(customer_id=customer_id)
+            .annotate(paid=Coalesce(Sum("payments__amount"), 0, output_field=money))
+            .filter(gross_amount__gt=F("paid"))
+        )
+        return (
+            Contact.objects.filter(customer_id=customer_id).exists()
+            and Activity.objects.filter(customer_id=customer_id).exists()
+            and Interaction.objects.filter(customer_id=customer_id).exists()
+            and open_invoices.exists()
+        )
+
+    def first_with_rows(candidates: list[tuple[int, int]]) -> tuple[Any, int]:
+        found = next((c for c in candidates[:500] if every_section_has_rows(c[0])), candidates[0])
+        return Customer.objects.get(pk=found[0]), found[1]
+
+    return first_with_rows(per_customer[::-1]), first_with_rows(per_customer)
+
+
+def _api_token(user: Any) -> tuple[str, str]:
+    """A fresh bench token of `user`, or "" and why the API cannot be measured."""
+    try:
+        from treue.core.models import ApiToken
+        from treue.core.tokens import api_token_create
+    except ImportError as exc:
+        return "", f"no API tokens yet ({exc})"
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve("/api/v1/customers")
+    except Resolver404:
+        return "", "GET /api/v1/customers does not exist yet"
+    ApiToken.objects.filter(user=user, name="bench").delete()  # the previous run's
+    _token, key = api_token_create(user=user, name="bench")
+    return key, ""
+
+
+def _time_url(
+    client: Any,
+    item: dict[str, Any],
+    headers: dict[str, str],
+    requests: int,
+    connection: Any,
+    capture: Any,
+) -> dict[str, Any]:
+    url = item["url"]
+    for _ in range(WARMUP):
+        response = client.get(url, **headers)
+        if response.status_code != 200:
+            raise SystemExit(f"measure: GET {url} answered {response.status_code}")
+    # Django logs query times to the millisecond; an execute wrapper times them exactly.
+    timings: list[float] = []
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append((time.perf_counter() - began) * 1000)
+
+    with capture(connection) as context, connection.execute_wrapper(timed):
+        client.get(url, **headers)
+    # A copy now: captured_queries reads the connection's log, which the next request empties.
+    queries = [
+        {"ms": ms, "sql": q["sql"]} for q, ms in zip(context.captured_queries, timings, strict=True)
+    ]
+    sql_ms = sum(q["ms"] for q in queries)
+    slowest = max(queries, key=lambda q: q["ms"], default=None)
+    samples = []
+    size = 0
+    for _ in range(requests):
+        began = time.perf_counter()
+        response = client.get(url, **headers)
+        samples.append((time.perf_counter() - began) * 1000)
+        size = len(response.content)
+    return {
+        **item,
+        "p50_ms": percentile(samples, 50),
+        "p95_ms": percentile(samples, 95),
+        "max_ms": max(samples),
+        "queries": len(queries),
+        "sql_ms": sql_ms,
+        "slowest_sql": slowest,
+        "all_sql": queries,
+        "bytes": size,
+    }
+
+
+def _brief(row: dict[str, Any]) -> str:
+    return (
+        f"{row['label']:<60} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+        f"{row['queries']:3d} queries ({row['sql_ms']:.1f} ms SQL)"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

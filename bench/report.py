@@ -1,0 +1,227 @@
+"""The Markdown report of a bench run (stdout and docs/benchmark.md)."""
+
+from typing import Any
+
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def markdown(run: dict[str, Any]) -> str:
+    dbs: dict[str, Any] = run["databases"]
+    lines = [
+        "# Benchmark",
+        "",
+        "Written by `make bench` (`bench/run.py`); how it measures is at the end. Targets on a "
+        f"2-core machine: build < {run['targets']['build_s'] // 60} min, every page p95 < "
+        f"{run['targets']['p95_ms']} ms, query count independent of data size, list page and API "
+        f"at least {run['targets']['ratio']:g}x the bare Django floor (docs: PERFORMANCE.md).",
+        "",
+        *_context(run),
+        "",
+        "## Targets",
+        "",
+        *_targets(run),
+        "",
+        "## Demo company",
+        "",
+        *_build(run),
+        "",
+        "## Latency and SQL queries (in-process)",
+        "",
+        *_latency(run),
+        "",
+    ]
+    if any("throughput" in db for db in dbs.values()):
+        lines += ["## Throughput (gunicorn, wrk on 127.0.0.1)", "", *_throughput(run), ""]
+    lines += ["## How it is measured", "", *_method(run), ""]
+    return "\n".join(lines)
+
+
+def _context(run: dict[str, Any]) -> list[str]:
+    m = run["machine"]
+    cpu = f", {m['cpu']}" if m.get("cpu") else ""
+    mem = f", {m['memory_gb']} GB RAM" if m.get("memory_gb") else ""
+    servers = ", ".join(db["server"] for db in run["databases"].values())
+    return [
+        f"- date: {run['date']}",
+        f"- machine: nproc {m['nproc']}{cpu}{mem}; {m['platform']}",
+        f"- software: Python {m['python']}, Django {m.get('django', '?')}, {servers}",
+        f"- data: {run['rows']:,} customers (`--rows`), `treue demo --years 3 --seed 1`",
+        f"- run took {run['total_s'] / 60:.1f} min; 1-minute load average before and after: "
+        + " and ".join(f"{x:.2f}" for x in run.get("load_average", []))
+        + " (other work on the machine makes the numbers noisier; ratios measured in the same "
+        "run hold up best)",
+    ]
+
+
+def _mark(ok: bool) -> str:
+    return "✅" if ok else "❌"
+
+
+def _minutes(seconds: float) -> str:
+    return f"{int(seconds // 60)} min {seconds % 60:02.0f} s"
+
+
+def _header(run: dict[str, Any], first: str) -> list[str]:
+    names = [NAMES[db] for db in run["databases"]]
+    return [f"| {first} | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+
+
+def _targets(run: dict[str, Any]) -> list[str]:
+    t = run["targets"]
+    dbs = run["databases"]
+    rows: list[list[str]] = [[f"build < {t['build_s'] // 60} min"]]
+    rows.append([f"every page p95 < {t['p95_ms']} ms"])
+    rows.append(["query count independent of data size"])
+    pair_labels: list[str] = []
+    for db in dbs.values():
+        for pair in db.get("throughput", {}).get("pairs", []):
+            if pair["label"] not in pair_labels:
+                pair_labels.append(pair["label"])
+    for label in pair_labels:
+        rows.append([f"{label} ≥ {t['ratio']:g} × bare Django"])
+    for db in dbs.values():
+        build = db["build"]
+        rows[0].append(
+            f"{_mark(build['build_s'] < t['build_s'])} {_minutes(build['build_s'])}"
+            + (" (reused)" if build.get("reused") else "")
+        )
+        measured = [r for r in db["latency"]["rows"] if "p95_ms" in r]
+        worst = max(measured, key=lambda r: r["p95_ms"])
+        rows[1].append(
+            f"{_mark(worst['p95_ms'] < t['p95_ms'])} slowest: {worst['p95_ms']:.0f} ms "
+            f"({worst['label']})"
+        )
+        differ = _query_differences(db["latency"]["rows"])
+        rows[2].append(_mark(not differ) + (" " + "; ".join(differ) if differ else " same counts"))
+        pairs = {p["label"]: p for p in db.get("throughput", {}).get("pairs", [])}
+        for i, label in enumerate(pair_labels, start=3):
+            pair = pairs.get(label)
+            rows[i].append(
+                f"{_mark(pair['ratio'] >= t['ratio'])} {pair['ratio']:.2f}" if pair else "n/a"
+            )
+    return [*_header(run, "target"), *("| " + " | ".join(row) + " |" for row in rows)]
+
+
+def _query_differences(rows: list[dict[str, Any]]) -> list[str]:
+    """Pages whose query count changes with the size of what they show: rows that share a
+    "same" key (first and last page of a list, a section of a large and a small customer)."""
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if "queries" in row:
+            by_key.setdefault(row["same"], []).append(row)
+    differ = []
+    for key, group in by_key.items():
+        counts = [r["queries"] for r in group]
+        if len(set(counts)) > 1:
+            differ.append(f"{key}: " + " vs ".join(str(n) for n in counts) + " queries")
+    return differ
+
+
+def _build(run: dict[str, Any]) -> list[str]:
+    dbs = run["databases"]
+    rows = [
+        ["customers", *(f"{db['counts'].get('customers', 0):,}" for db in dbs.values())],
+        ["orders", *(f"{db['counts'].get('orders', 0):,}" for db in dbs.values())],
+        ["order lines", *(f"{db['counts'].get('order_lines', 0):,}" for db in dbs.values())],
+    ]
+    build_row = ["build time (`treue migrate` + `treue demo`)"]
+    for db in dbs.values():
+        b = db["build"]
+        text = f"{_minutes(b['build_s'])} (demo {b['demo_s']:.0f} s, "
+        text += f"migrate {b['migrate_s']:.0f} s)"
+        if b.get("reused"):
+            text += f", reused: built {b['built_at'][:16].replace('T', ' ')}"
+        build_row.append(text)
+    rows.append(build_row)
+    return [*_header(run, ""), *("| " + " | ".join(row) + " |" for row in rows)]
+
+
+def _latency(run: dict[str, Any]) -> list[str]:
+    dbs = run["databases"]
+    names = [NAMES[db] for db in dbs]
+    head = "| page | URL | " + " | ".join(
+        f"{n} p50 ms | {n} p95 ms | {n} queries | {n} SQL ms" for n in names
+    )
+    lines = [head + " |", "|---|---|" + "---:|---:|---:|---:|" * len(names)]
+    first = next(iter(dbs.values()))["latency"]["rows"]
+    for i, row in enumerate(first):
+        cells = [row["label"], f"`{row['url']}`"]
+        for db in dbs.values():
+            other = db["latency"]["rows"][i] if i < len(db["latency"]["rows"]) else {}
+            if "p50_ms" not in other:
+                cells += ["n/a", "n/a", "n/a", "n/a"]
+                continue
+            p95 = f"{other['p95_ms']:.1f}"
+            if other["p95_ms"] >= run["targets"]["p95_ms"]:
+                p95 = f"**{p95}**"
+            cells += [f"{other['p50_ms']:.1f}", p95, str(other["queries"])]
+            cells.append(f"{other['sql_ms']:.1f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    notes = {db["latency"].get("api_note") for db in dbs.values()} - {"", None}
+    for note in sorted(notes):
+        lines += ["", f"API rows n/a: {note}."]
+    return lines
+
+
+def _throughput(run: dict[str, Any]) -> list[str]:
+    dbs = {k: v for k, v in run["databases"].items() if "throughput" in v}
+    names = [NAMES[db] for db in dbs]
+    head = "| endpoint | bare Django floor | " + " | ".join(
+        f"{n} req/s | {n} floor req/s | {n} ratio" for n in names
+    )
+    lines = [head + " |", "|---|---|" + "---:|---:|---:|" * len(names)]
+    labels: list[tuple[str, str, str, str]] = []
+    for db in dbs.values():
+        for p in db["throughput"]["pairs"]:
+            key = (p["label"], p["url"], p["baseline_label"], p["baseline_url"])
+            if key not in labels:
+                labels.append(key)
+    goal = run["targets"]["ratio"]
+    for label, url, base_label, base_url in labels:
+        cells = [f"{label} `{url}`", f"{base_label} `{base_url}`"]
+        for db in dbs.values():
+            pair = next((p for p in db["throughput"]["pairs"] if p["label"] == label), None)
+            if pair is None:
+                cells += ["n/a", "n/a", "n/a"]
+                continue
+            ratio = f"{pair['ratio']:.2f}"
+            if pair["ratio"] < goal:
+                ratio = f"**{ratio}**"
+            cells += [f"{pair['app_rps']:,.0f}", f"{pair['baseline_rps']:,.0f}", ratio]
+        lines.append("| " + " | ".join(cells) + " |")
+    for db in dbs.values():
+        if db["throughput"].get("api_note"):
+            lines += ["", f"API throughput n/a: {db['throughput']['api_note']}."]
+            break
+    return lines
+
+
+def _method(run: dict[str, Any]) -> list[str]:
+    s = run["settings"]
+    return [
+        "- **Data**: `treue demo --customers N --years 3 --seed 1 --force` into a database of "
+        "its own in `var/bench/` (SQLite `bench-N.sqlite3`; PostgreSQL database `bench_N` in a "
+        "cluster under `var/bench/pg`, default server settings, started for the run and stopped "
+        "after). It is reused while it holds N customers and the demo generator and the list of "
+        "migrations are unchanged; the build time shown is then the original one. On PostgreSQL "
+        "the build is followed by `VACUUM ANALYZE` (what autovacuum does soon after a bulk load).",
+        f"- **Latency**: Django's test client in one process, user `sales` logged in with a "
+        f"session, the API with a bearer token of the same user (`treue.core.tokens`); each URL "
+        f"5 warm-up requests, then {s['requests']} timed ones: p50/p95 (nearest rank) of the "
+        "whole request through all middleware. Queries and their summed time (SQL ms) come from "
+        "one more request under `CaptureQueriesContext`. The 360 page is measured for the "
+        "customer with the most orders and the one with the fewest, to show that the number of "
+        "queries does not grow with the data.",
+        f"- **Throughput**: gunicorn with {s['workers']} sync workers started with the command "
+        f"`treue serve` uses, `wrk {s['wrk']}` on 127.0.0.1 after a 2 s warm-up, median of "
+        f"{s['rounds']} runs, app and floor interleaved. The list page sends the session cookie, "
+        "the API the bearer token. The floor is `bench/baseline.py`, a bare Django app over the "
+        "same table with treue's connection settings but no middleware: a template table of 50 "
+        "customers ordered by name with the total count, and `.values()` of the same 50 rows "
+        "with the count as JSON (PERFORMANCE.md's 'Django template table' and 'plain Django "
+        "view').",
+        "- **Run it**: `make bench` (both databases, 20,000 customers), `make bench DB=sqlite` "
+        "or `DB=postgresql`, `ROWS=N` for another number of customers; `uv run python "
+        "bench/run.py --help` lists the rest (`--rebuild`, `--rounds`, `--no-throughput`, …). "
+        "Partial runs write to `bench/out/` only.",
+    ]
