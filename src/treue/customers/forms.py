@@ -38,6 +38,7 @@ class CustomerFilterForm(forms.Form):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             is_active=True, role__in=["sales", "management"]
