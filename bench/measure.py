@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 WARMUP = 5
 SECTION_PAGE_SIZE = 20  # treue.customers.views.SECTION_PAGE_SIZE
+SECTIONS = ("contacts", "orders", "invoices", "activities", "interactions")
 
 
 def main() -> None:
@@ -66,7 +67,7 @@ def measure(*, requests: int) -> dict[str, Any]:
     token, api_note = _api_token(sales)
     api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
 
-    top, small = _customers()
+    top, small = _customers(client)
     customers = {"top": top, "small": small}
 
     size = settings.PAGE_SIZE
@@ -103,12 +104,11 @@ def measure(*, requests: int) -> dict[str, Any]:
             "url": "/customers/?" + urlencode({"q": search}),
         },
     ]
-    sections = ("contacts", "orders", "invoices", "activities", "interactions")
     for kind, (customer, orders) in customers.items():
         who = f"{kind} customer ({orders} orders)"
         base = f"/customers/{customer.number}/"
         urls.append({"same": "360", "label": f"360 page, {who}", "url": base})
-        for section in sections:
+        for section in SECTIONS:
             urls.append(
                 {
                     "same": f"360-{section}",
@@ -164,16 +164,17 @@ def measure(*, requests: int) -> dict[str, Any]:
     }
 
 
-def _customers() -> tuple[tuple[Any, int], tuple[Any, int]]:
+def _customers(client: Any) -> tuple[tuple[Any, int], tuple[Any, int]]:
     """The customers with the most and with the fewest orders among those whose 360 sections all
-    have rows (an empty section skips its row query, which is no sign of size dependence)."""
-    from django.db.models import Count, F, Sum
-    from django.db.models.functions import Coalesce
+    show rows (an empty section skips its row query, which is no sign of size dependence).
 
-    from treue.activities.models import Activity
-    from treue.customers.models import Contact, Customer, Interaction
+    Whether a section shows rows is asked of the page itself (no `class="empty"` paragraph), so
+    that the choice follows the app's rules (what counts as an open item, say) as they change.
+    """
+    from django.db.models import Count
+
+    from treue.customers.models import Customer
     from treue.orders.models import Order
-    from treue.receivables.models import Invoice
 
     per_customer = list(
         Order.objects.values_list("customer_id")
@@ -182,24 +183,21 @@ def _customers() -> tuple[tuple[Any, int], tuple[Any, int]]:
     )
     if not per_customer:
         raise SystemExit("measure: the bench database holds no orders")
-    money = Invoice._meta.get_field("gross_amount")
 
-    def every_section_has_rows(customer_id: int) -> bool:
-        open_invoices = (
-            Invoice.objects.filter(customer_id=customer_id)
-            .annotate(paid=Coalesce(Sum("payments__amount"), 0, output_field=money))
-            .filter(gross_amount__gt=F("paid"))
-        )
-        return (
-            Contact.objects.filter(customer_id=customer_id).exists()
-            and Activity.objects.filter(customer_id=customer_id).exists()
-            and Interaction.objects.filter(customer_id=customer_id).exists()
-            and open_invoices.exists()
-        )
+    def every_section_has_rows(customer: Any) -> bool:
+        for section in SECTIONS:
+            url = f"/customers/{customer.number}/?section={section}"
+            response = client.get(url, HTTP_HX_REQUEST="true")
+            if response.status_code != 200 or b'class="empty"' in response.content:
+                return False
+        return True
 
     def first_with_rows(candidates: list[tuple[int, int]]) -> tuple[Any, int]:
-        found = next((c for c in candidates[:500] if every_section_has_rows(c[0])), candidates[0])
-        return Customer.objects.get(pk=found[0]), found[1]
+        for customer_id, orders in candidates[:200]:
+            customer = Customer.objects.get(pk=customer_id)
+            if every_section_has_rows(customer):
+                return customer, orders
+        return Customer.objects.get(pk=candidates[0][0]), candidates[0][1]
 
     return first_with_rows(per_customer[::-1]), first_with_rows(per_customer)
 
