@@ -6,7 +6,10 @@ as treue (`gunicorn baseline:application --pythonpath bench`, DJANGO_SETTINGS_MO
 - `/table/`  a plain template table of 50 customers ordered by name, with the total count
   (PERFORMANCE.md's "Django template table" row) - the floor of the customer list page;
 - `/values/` `.values()` of the same 50 rows and the count as JSON
-  (PERFORMANCE.md's "plain Django view") - the floor of `GET /api/v1/customers`.
+  (PERFORMANCE.md's "plain Django view");
+- `/ninja/` the same rows through a django-ninja Schema with `limit`/`offset` and the count
+  (PERFORMANCE.md's "django-ninja Schema + limit/offset") - the floor of `GET /api/v1/customers`,
+  which is a django-ninja endpoint too.
 
 No middleware, no sessions, no auth, no i18n: only what any Django page over this table pays.
 The connection settings are treue's own (`database_from_url`: persistent connections, the same
@@ -100,7 +103,42 @@ def values(request: HttpRequest) -> JsonResponse:
     )
 
 
-urlpatterns = [path("table/", table), path("values/", values)]
+@functools.cache
+def ninja_api() -> Any:
+    from ninja import NinjaAPI, Query, Schema
+
+    class CustomerOut(Schema):
+        number: str
+        name: str
+        country: str
+        industry: str
+        segment: str
+        status: str
+
+    class CustomerList(Schema):
+        count: int
+        items: list[CustomerOut]
+
+    class Paging(Schema):
+        limit: int = PAGE_SIZE
+        offset: int = 0
+
+    api = NinjaAPI(urls_namespace="baseline", docs_url=None, openapi_url=None)
+
+    @api.get("/", response=CustomerList)
+    def customers(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
+        rows = customer_model().objects.order_by("name", "id")
+        page = rows[paging.offset : paging.offset + paging.limit]
+        return {"count": rows.count(), "items": list(page.values(*COLUMNS))}
+
+    return api
+
+
+urlpatterns = [
+    path("table/", table),
+    path("values/", values),
+    path("ninja/", ninja_api().urls),
+]
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baseline")
 application = get_wsgi_application()

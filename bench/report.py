@@ -251,10 +251,11 @@ def _method(run: dict[str, Any]) -> list[str]:
         f"`treue serve` uses, `wrk {s['wrk']}` on 127.0.0.1 after a 2 s warm-up, median of "
         f"{s['rounds']} runs, app and floor interleaved. The list page sends the session cookie, "
         "the API the bearer token. The floor is `bench/baseline.py`, a bare Django app over the "
-        "same table with treue's connection settings but no middleware: a template table of 50 "
-        "customers ordered by name with the total count, and `.values()` of the same 50 rows "
-        "with the count as JSON (PERFORMANCE.md's 'Django template table' and 'plain Django "
-        "view').",
+        "same table with treue's connection settings but no middleware: for the list page a "
+        "template table of 50 customers ordered by name with the total count (PERFORMANCE.md's "
+        "'Django template table'), for the API the same 50 rows and the count through a "
+        "django-ninja Schema with `limit`/`offset` ('django-ninja Schema + limit/offset'), the "
+        "matching floor rows of PERFORMANCE.md.",
         "- **Run it**: `make bench` (both databases, 20,000 customers), `make bench DB=sqlite` "
         "or `DB=postgresql`, `ROWS=N` for another number of customers; `uv run python "
         "bench/run.py --help` lists the rest (`--rebuild`, `--rounds`, `--no-throughput`, …). "

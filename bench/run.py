@@ -411,7 +411,7 @@ def throughput(
     ]
     if latency.get("api_token"):
         bearer = {"Authorization": f"Bearer {latency['api_token']}"}
-        pairs.append(("API customers", "/api/v1/customers", bearer, "plain view", "/values/"))
+        pairs.append(("API customers", "/api/v1/customers", bearer, "django-ninja", "/ninja/"))
     logs = OUT / "gunicorn.log"
     results: dict[str, Any] = {"pairs": [], "api_note": latency.get("api_note", "")}
     print(

@@ -1,25 +1,21 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from treue.core.models import User
-
 from .models import Country, CustomerStatus, Industry, Segment
-from .selectors import SORTS
+from .selectors import SORTS, account_owner_choices
 
 
-def _with_blank(choices: list[tuple[str, Any]], label: object) -> list[tuple[str, object]]:
+def _with_blank(choices: Sequence[tuple[Any, Any]], label: object) -> list[tuple[Any, object]]:
     return [("", label), *choices]
 
 
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    owner = forms.ModelChoiceField(
-        label=_("Account owner"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=_("All owners"),
+    owner = forms.TypedChoiceField(
+        label=_("Account owner"), required=False, coerce=int, empty_value=None
     )
     industry = forms.ChoiceField(label=_("Industry"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
@@ -40,22 +36,23 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, role__in=["sales", "management"]
-        ).order_by("last_name", "first_name")
+        self.fields["owner"].choices = _with_blank(account_owner_choices(), _("All owners"))  # type: ignore[attr-defined]
         self.fields["industry"].choices = _with_blank(Industry.choices, _("All industries"))  # type: ignore[attr-defined]
         self.fields["country"].choices = _with_blank(Country.choices, _("All countries"))  # type: ignore[attr-defined]
         self.fields["segment"].choices = _with_blank(Segment.choices, _("All segments"))  # type: ignore[attr-defined]
         self.fields["status"].choices = _with_blank(CustomerStatus.choices, _("All statuses"))  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, object]:
-        """The selector arguments; an invalid form filters nothing rather than failing."""
-        data = self.cleaned_data if self.is_valid() else {}
-        owner = data.get("owner")
+        """The selector arguments: the valid filters apply, an invalid one is left out (and the
+        page says why beside it) rather than failing the whole list."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()  # leaves the valid fields in cleaned_data
+            data = self.cleaned_data
         sort = data.get("sort") or "name"
         return {
             "search": data.get("q", ""),
-            "owner_id": owner.pk if owner else None,
+            "owner_id": data.get("owner"),
             "industry": data.get("industry", ""),
             "country": data.get("country", ""),
             "segment": data.get("segment", ""),

@@ -23,7 +23,7 @@ def customer_list(request: AuthedRequest) -> HttpResponse:
     form = CustomerFilterForm(request.GET or None)
     customers = selectors.customer_list(**form.filters())  # type: ignore[arg-type]
     page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.customer_list_page_rows(customers=page.object_list)  # type: ignore[arg-type]
+    page.object_list = selectors.customer_list_page_rows(customers=page.object_list)  # type: ignore[arg-type,assignment]
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

@@ -51,6 +51,20 @@ def test_customer_list_ignores_invalid_filter_values(client: Client, customer_wo
     assert "Bergmann" in response.content.decode()
 
 
+def test_customer_list_keeps_the_valid_filters_and_explains_the_invalid_one(
+    client: Client, customer_world: dict, make_customer
+) -> None:
+    make_customer("K10002", "Aachener Feinmechanik AG", country="AT")
+    login(client, "sales")
+
+    body = client.get("/customers/", {"segment": "zz", "country": "AT"}).content.decode()
+
+    assert "Aachener" in body
+    assert "Bergmann" not in body
+    assert 'id="id_segment" aria-invalid="true" aria-describedby="id_segment_error"' in body
+    assert '<small class="error" id="id_segment_error">' in body
+
+
 def test_customer_list_empty_state(client: Client, db: None) -> None:
     login(client, "sales")
 
@@ -197,3 +211,72 @@ def test_customer_360_in_english_formats_money_the_english_way(
 
     assert "€50,000.00" in body
     assert "Credit limit" in body
+
+
+def test_customer_list_row_shows_labels_owner_badge_and_link_in_german(
+    client: Client, customer_world: dict
+) -> None:
+    login(client, "sales")
+
+    body = client.get("/customers/").content.decode()
+
+    assert '<a href="/customers/K10001/">Bergmann Antriebstechnik GmbH</a>' in body
+    assert 'title="Strategischer Kunde"' in body
+    assert "<td>Stuttgart</td><td>Deutschland</td><td>Automobilindustrie</td>" in body
+    assert '<span class="seg seg-a">A</span></td><td>Anna Vogel</td><td>Aktiv</td>' in body
+
+
+def test_customer_list_rows_in_english(client: Client, customer_world: dict) -> None:
+    login(client, "sales")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    body = client.get("/customers/").content.decode()
+    translation.activate("de")
+
+    assert "<td>Stuttgart</td><td>Germany</td><td>Automotive</td>" in body
+    assert 'title="Strategic customer"' in body
+    assert "<td>Active</td>" in body
+
+
+def test_customer_list_escapes_names_and_shows_a_dash_without_owner_or_city(
+    client: Client, db: None, make_customer
+) -> None:
+    make_customer("K10009", "<script>alert(1)</script> & Söhne")
+    login(client, "sales")
+
+    body = client.get("/customers/").content.decode()
+
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Söhne" in body
+    assert "<td>–</td>" in body
+
+
+def test_customer_list_filters_by_owner_and_keeps_the_choice_selected(
+    client: Client, customer_world: dict, make_customer
+) -> None:
+    make_customer("K10002", "Aachener Feinmechanik AG")
+    owner = customer_world["customer"].account_owner
+    login(client, "sales")
+
+    body = client.get("/customers/", {"owner": str(owner.pk)}).content.decode()
+
+    assert "Bergmann" in body
+    assert "Aachener" not in body
+    assert f'<option value="{owner.pk}" selected>Anna Vogel</option>' in body
+    assert '<option value="">Alle Kundenbetreuer</option>' in body
+
+
+def test_customer_list_owner_filter_offers_only_active_sales_and_management(
+    client: Client, customer_world: dict
+) -> None:
+    UserFactory(username="prod", first_name="Paul", last_name="Presse", role="production")
+    UserFactory(username="gone", first_name="Gerd", last_name="Weg", role="sales", is_active=False)
+    UserFactory(username="boss", first_name="", last_name="", role="management")
+    login(client, "accounting")
+
+    body = client.get("/customers/").content.decode()
+
+    assert ">Anna Vogel</option>" in body
+    assert ">boss</option>" in body
+    assert "Paul Presse" not in body
+    assert "Gerd Weg" not in body
