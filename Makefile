@@ -5,7 +5,8 @@ SHELL := bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
-UV ?= uv
+# uv from PATH, else the one `make` installs with pip (run as `python3 -m uv`).
+UV ?= $(or $(shell command -v uv 2>/dev/null),python3 -m uv)
 NPM ?= npm
 PYTEST_WORKERS ?= 2
 # CI must not quietly re-resolve dependencies: a stale uv.lock fails there.
@@ -14,8 +15,8 @@ HTMX_DIST := node_modules/htmx.org/dist/htmx.min.js
 VENDOR_DIR := src/treue/static/vendor
 MESSAGE_IGNORES := --ignore=.venv --ignore=node_modules --ignore='static/*' --ignore='*/tests/*'
 
-.PHONY: help install sync assets compilemessages messages run serve test lint test-sqlite test-postgres \
-	test-browser fmt bench clean
+.PHONY: help uv install sync assets compilemessages messages run serve test lint test-sqlite test-postgres \
+	test-browser screenshots fmt bench clean
 
 help:
 	@echo "make run        install, migrate, load the demo company once, serve on 127.0.0.1:$${TREUE_PORT:-8000}"
@@ -24,11 +25,22 @@ help:
 	@echo "make fmt        format and fix what ruff can"
 	@echo "make messages   extract German/English messages and compile them"
 	@echo "make bench      benchmarks (DB=sqlite|postgresql ROWS=n)"
+	@echo "make screenshots  retake docs/screenshots/ with the browser tests"
 	@echo "make clean      remove installed packages, built assets and caches (keeps var/*.sqlite3)"
 
 install: sync assets compilemessages
 
-sync:
+# A fresh machine has Python but not uv: install it for this user (Debian's own python3 needs
+# python3-pip, and PIP_BREAK_SYSTEM_PACKAGES lets pip add a user package beside the system's).
+uv:
+	@$(UV) --version >/dev/null 2>&1 || { \
+		python3 -m pip --version >/dev/null 2>&1 || { \
+			echo "error: uv is missing and python3 has no pip to install it (Debian: apt-get install python3-pip)" >&2; exit 1; }; \
+		echo "installing uv: python3 -m pip install --user uv"; \
+		PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --user uv; \
+	}
+
+sync: uv
 	$(UV_SYNC)
 
 assets:
@@ -82,6 +94,10 @@ test-postgres: install
 # One process: the live server and Chromium need no more. Exit 5 = no browser tests yet.
 test-browser: install
 	$(UV) run pytest -m browser || [ $$? -eq 5 ]
+
+# The README's screenshot, taken by the browser test of the customer 360 page.
+screenshots: install
+	TREUE_SCREENSHOT_DIR=docs/screenshots $(UV) run pytest -m browser -k customer_360
 
 fmt: sync
 	$(UV) run ruff format .

@@ -53,6 +53,13 @@ def test_postgresql_url_keeps_connections_open() -> None:
     assert config["CONN_HEALTH_CHECKS"] is True
 
 
+def test_start_up_with_a_misspelt_treue_env_stops_instead_of_using_demo_settings() -> None:
+    result = _treue("check", env={"TREUE_ENV": "prod"})
+
+    assert result.returncode == 2
+    assert "TREUE_ENV must be one of demo, production, test, not 'prod'." in result.stderr
+
+
 def test_start_up_with_invalid_database_url_stops_with_message() -> None:
     result = _treue("check", env={"DATABASE_URL": "oracle://x/y"})
 
@@ -94,3 +101,23 @@ def test_pages_send_a_strict_content_security_policy(client: Client) -> None:
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({"EMAIL_HOST": ""}, "django.core.mail.backends.console.EmailBackend"),
+        ({"EMAIL_HOST": "mail.example.com"}, "django.core.mail.backends.smtp.EmailBackend"),
+    ],
+)
+def test_demo_sends_mail_by_smtp_once_a_mail_server_is_named(
+    env: dict[str, str], backend: str
+) -> None:
+    result = _treue(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.EMAIL_BACKEND)",
+        env={"TREUE_ENV": "demo", "DATABASE_URL": "sqlite:///:memory:", **env},
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == backend

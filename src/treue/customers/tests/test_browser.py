@@ -1,5 +1,6 @@
 """The pages as a person sees them: headless Chromium under the strict Content-Security-Policy."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,11 @@ from playwright.sync_api import expect
 
 from treue.core.tests.factories import UserFactory
 
-SCREENSHOT = Path(__file__).resolve().parents[4] / "docs" / "screenshots" / "customer-360.png"
+ROOT = Path(__file__).resolve().parents[4]
+# Every run takes the screenshot into var/ (not tracked); `make screenshots` puts it in docs/.
+SCREENSHOT = (
+    Path(os.environ.get("TREUE_SCREENSHOT_DIR", ROOT / "var" / "screenshots")) / "customer-360.png"
+)
 
 
 def _log_in(page, username: str) -> None:
