@@ -7,7 +7,6 @@ Command names may be written with hyphens (`api-token`) or underscores.
 import os
 import sys
 
-
 SETTINGS_MODULES = {
     "demo": "treue.settings.local",
     "production": "treue.settings.production",
