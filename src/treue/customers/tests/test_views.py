@@ -110,7 +110,10 @@ def test_customer_list_query_count_does_not_grow_with_customers(
         response = client.get("/customers/", {"page": "3"})
 
     assert response.status_code == 200
-    assert "Seite 3 von 3" in response.content.decode()
+    body = response.content.decode()
+    assert "Seite 3 von 3" in body
+    # Paging keeps the address bar in step, so that back and reload show the same page.
+    assert 'hx-get="?page=2" hx-target="#customer-table" hx-push-url="true" rel="prev"' in body
 
 
 def test_customer_360_page_shows_master_data_and_section_placeholders(
