@@ -5,6 +5,7 @@ Errors answer with a JSON body clients can branch on:
 - 401 ``{"code": "not_authenticated", "detail": ...}``: no or no valid bearer token
 - 403 ``{"code": "permission_denied", "detail": ...}``: the token's user lacks the permission
 - 404 ``{"code": "not_found", "detail": ...}``: no object with that number or id
+- 405 ``{"code": "method_not_allowed", "detail": ...}``: the path has no such method (see ``Allow``)
 - 409 ``{"code": <rule>, "detail": ...}``: a business rule refuses (``BusinessRuleError``), or the
   database refused a write that raced with another one (``"conflict"``)
 - 422 ``{"detail": [{"type": ..., "loc": [...], "msg": ...}, ...]}``: invalid input, from the schema
@@ -12,6 +13,7 @@ Errors answer with a JSON body clients can branch on:
   body parameter is called ``payload``, so service errors sit at ``["body", "payload", field]``.
 """
 
+import inspect
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -21,7 +23,8 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver
 from django.utils import translation
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -34,7 +37,23 @@ from treue.receivables.api import invoices_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class _TreueAPI(NinjaAPI):
+    """django-ninja answers a method a path lacks itself, in plain text, outside the exception
+    handlers: every URL of the API hands that answer to them instead."""
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern) and not inspect.iscoroutinefunction(
+                pattern.callback
+            ):
+                pattern.callback = _json_method_not_allowed(pattern.callback)
+        return patterns, app_name, namespace
+
+
+api = _TreueAPI(
     title="treue API",
     version="1",
     description=__doc__ or "",
@@ -93,6 +112,27 @@ _HTTP_ERROR_CODES = {400: "bad_request", 405: "method_not_allowed", 429: "thrott
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = _HTTP_ERROR_CODES.get(exc.status_code, "error")
     return _error(request, exc.status_code, code, str(exc))
+
+
+def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            return _method_not_allowed(request, response)
+        return response
+
+    return wrapper
+
+
+@_english_unless_asked
+def _method_not_allowed(request: HttpRequest, plain: HttpResponseNotAllowed) -> HttpResponse:
+    # ninja builds Allow from a set: sorted, it is the same on every request.
+    allowed = ", ".join(sorted(method.strip() for method in plain["Allow"].split(",")))
+    detail = f"{request.method} is not allowed here; use {allowed}."
+    response = api.on_exception(request, HttpError(405, detail))
+    response["Allow"] = allowed
+    return response
 
 
 @api.exception_handler(PermissionDenied)

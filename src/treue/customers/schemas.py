@@ -10,8 +10,10 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
+from pydantic_core import PydanticCustomError
 
 from treue.core.money import Currency, round_money
 
@@ -106,7 +108,7 @@ class CustomerIn(InputSchema):
     account_owner: str | None = Field(None, description="Username of the account owner")
     segment: Segment = Segment.C
     is_strategic: bool = False
-    credit_limit: MoneyIn = Decimal("0.00")
+    credit_limit: MoneyIn = Field(Decimal("0.00"), ge=0, description="0 means no credit")
     currency: Currency = Currency.EUR
     payment_terms: str = Field(description="Code of the payment terms")
     customer_since: datetime.date | None = None
@@ -122,7 +124,7 @@ class CustomerPatch(InputSchema):
     account_owner: str | None = Field(UNSET, description="Username; null removes the owner")
     segment: Segment = UNSET
     is_strategic: bool = UNSET
-    credit_limit: MoneyIn = UNSET
+    credit_limit: MoneyIn = Field(UNSET, ge=0, description="0 means no credit")
     currency: Currency = UNSET
     payment_terms: str = Field(UNSET, description="Code of the payment terms")
     customer_since: datetime.date | None = UNSET
@@ -130,6 +132,21 @@ class CustomerPatch(InputSchema):
 
 
 Language = Literal["de", "en"]
+
+
+def _distinct(channels: list[Channel]) -> list[Channel]:
+    if len(set(channels)) < len(channels):
+        raise PydanticCustomError(
+            "duplicate", _("Name each channel only once, in order of preference.")
+        )
+    return channels
+
+
+Channels = Annotated[
+    list[Channel],
+    AfterValidator(_distinct),
+    Field(min_length=1, json_schema_extra={"uniqueItems": True}),
+]
 
 
 class ContactOut(OutputSchema):
@@ -162,7 +179,7 @@ class ContactIn(InputSchema):
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
     buying_role: BuyingRole
-    preferred_channels: list[Channel] = Field(min_length=1, description="In order of preference")
+    preferred_channels: Channels = Field(description="In order of preference")
     preferred_depth: Depth = Depth.SUMMARY
     topics: list[Topic] = Field(default_factory=list)
     language: Language = "de"
@@ -178,7 +195,7 @@ class ContactPatch(InputSchema):
     email: str = Field(UNSET, max_length=254)
     phone: str = Field(UNSET, max_length=40)
     buying_role: BuyingRole = UNSET
-    preferred_channels: list[Channel] = Field(UNSET, min_length=1)
+    preferred_channels: Channels = Field(UNSET, description="In order of preference")
     preferred_depth: Depth = UNSET
     topics: list[Topic] = UNSET
     language: Language = UNSET

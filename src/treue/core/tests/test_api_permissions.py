@@ -1,4 +1,7 @@
-"""Every API operation checks its permission from the matrix before it reads the body."""
+"""Every API operation asks for a token, and checks its permission from the matrix before it reads
+the body: refused without, let through with."""
+
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -43,6 +46,26 @@ def roles_without(perm: Perm) -> list[Role]:
     return [role for role in Role if role not in PERMISSION_MATRIX[perm]]
 
 
+def roles_with(perm: Perm) -> list[Role]:
+    return [role for role in Role if role in PERMISSION_MATRIX[perm]]
+
+
+def objects_named_n1() -> Contact:
+    """One number for every kind of object, so that each path finds one."""
+    customer = CustomerFactory(number="N1", name="Alt GmbH")
+    contact = ContactFactory(customer=customer)
+    ProductFactory(article_number="N1")
+    OrderFactory(number="N1", customer=customer)
+    InvoiceFactory(number="N1", customer=customer)
+    return contact
+
+
+def empty_request(client: Client, method: str, path: str, contact: Contact, **kwargs: Any) -> Any:
+    url = path.format(number="N1", article_number="N1", contact_id=contact.pk)
+    body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
+    return getattr(client, method)(url, **body, **kwargs)
+
+
 def test_the_table_names_every_operation_of_the_api(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     documented = {(method, path) for path, methods in schema["paths"].items() for method in methods}
@@ -63,23 +86,69 @@ def test_the_table_names_every_operation_of_the_api(client: Client) -> None:
 def test_an_operation_refuses_a_role_without_its_permission(
     client: Client, method: str, path: str, perm: Perm, role: Role
 ) -> None:
-    # One number for every kind of object, so that each path finds one.
-    customer = CustomerFactory(number="N1", name="Alt GmbH")
-    contact = ContactFactory(customer=customer)
-    ProductFactory(article_number="N1")
-    OrderFactory(number="N1", customer=customer)
-    InvoiceFactory(number="N1", customer=customer)
+    contact = objects_named_n1()
     before = [model.objects.count() for model in MODELS]
 
-    url = path.format(number="N1", article_number="N1", contact_id=contact.pk)
-    body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
-
-    response = getattr(client, method)(url, headers=api_headers(role), **body)
+    response = empty_request(client, method, path, contact, headers=api_headers(role))
 
     assert response.status_code == 403
     assert response.json() == {
         "code": "permission_denied",
         "detail": f"This needs the permission '{perm.value}'.",
     }
+    assert [model.objects.count() for model in MODELS] == before
+    assert Customer.objects.get().name == "Alt GmbH"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [pytest.param(method, path, id=f"{method} {path}") for method, path, _ in OPERATIONS],
+)
+def test_an_operation_refuses_a_request_without_a_token(
+    client: Client, method: str, path: str
+) -> None:
+    contact = objects_named_n1()
+    before = [model.objects.count() for model in MODELS]
+
+    response = empty_request(client, method, path, contact)
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "code": "not_authenticated",
+        "detail": "Send a valid API token: Authorization: Bearer <token>.",
+    }
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert [model.objects.count() for model in MODELS] == before
+    assert Customer.objects.get().name == "Alt GmbH"
+
+
+# With an empty body: reads find the N1 objects, a PATCH of nothing changes nothing, and a
+# create misses its required fields, which the schema names only once the permission let it in.
+ANSWER_TO_AN_EMPTY_REQUEST = {"get": 200, "patch": 200, "post": 422}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "role"),
+    [
+        pytest.param(method, path, role, id=f"{method} {path} as {role}")
+        for method, path, perm in OPERATIONS
+        for role in roles_with(perm)
+    ],
+)
+def test_an_operation_lets_a_role_with_its_permission_through(
+    client: Client, method: str, path: str, role: Role
+) -> None:
+    contact = objects_named_n1()
+    before = [model.objects.count() for model in MODELS]
+
+    response = empty_request(client, method, path, contact, headers=api_headers(role))
+
+    assert response.status_code == ANSWER_TO_AN_EMPTY_REQUEST[method]
+    if method == "post":
+        errors = response.json()["detail"]
+        assert {error["type"] for error in errors} == {"missing"}
+        assert all(error["loc"][:2] == ["body", "payload"] for error in errors)
+    else:  # every read and update answers with (a list of) what it found by N1
+        assert '"N1"' in response.content.decode()
     assert [model.objects.count() for model in MODELS] == before
     assert Customer.objects.get().name == "Alt GmbH"

@@ -73,6 +73,26 @@ def test_token_of_an_inactive_user_is_refused(client: Client) -> None:
     assert response.status_code == 401
 
 
+def test_a_method_the_path_lacks_answers_405_as_json_with_allow(client: Client) -> None:
+    CustomerFactory(number="K1")
+    headers = api_headers("admin")
+
+    on_list = client.delete(URL, headers=headers)
+    on_detail = client.put(f"{URL}/K1", headers=headers)
+
+    assert on_list.status_code == 405
+    assert on_list.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert on_list.headers["Allow"] == "GET, POST"
+    assert on_list.json() == {
+        "code": "method_not_allowed",
+        "detail": "DELETE is not allowed here; use GET, POST.",
+    }
+    assert on_detail.status_code == 405
+    assert on_detail.headers["Allow"] == "GET, PATCH"
+    assert on_detail.json()["code"] == "method_not_allowed"
+    assert Customer.objects.filter(number="K1").exists()
+
+
 def test_customer_list_pages_by_number_with_the_exact_total(client: Client) -> None:
     for number in ["K3", "K1", "K4", "K2"]:
         CustomerFactory(number=number)
@@ -283,13 +303,19 @@ def test_customer_create_validates_the_schema(client: Client) -> None:
     assert Customer.objects.count() == 0
 
 
-def test_customer_create_with_a_negative_credit_limit_answers_409(client: Client) -> None:
+def test_customer_create_refuses_a_negative_credit_limit_as_a_field_error(client: Client) -> None:
     response = post(client, URL, new_customer(credit_limit="-1.00"), api_headers("sales"))
 
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert response.json() == {
-        "code": "credit_limit_negative",
-        "detail": "A credit limit cannot be negative; 0 means no credit.",
+        "detail": [
+            {
+                "type": "greater_than_equal",
+                "loc": ["body", "payload", "credit_limit"],
+                "msg": "Input should be greater than or equal to 0",
+                "ctx": {"ge": "0"},
+            }
+        ]
     }
     assert Customer.objects.count() == 0
 
@@ -359,7 +385,9 @@ def test_customer_patch_refusals_change_nothing(client: Client) -> None:
     renumber = patch(client, f"{URL}/K1", {"number": "K2"}, api_headers("sales"))
     unknown = patch(client, f"{URL}/K9", {"name": "Neu"}, api_headers("sales"))
 
-    assert negative.status_code == 409
+    assert negative.status_code == 422
+    assert negative.json()["detail"][0]["loc"] == ["body", "payload", "credit_limit"]
+    assert negative.json()["detail"][0]["type"] == "greater_than_equal"
     assert forbidden.status_code == 403
     assert renumber.status_code == 422
     assert unknown.status_code == 404
@@ -491,3 +519,57 @@ def test_contact_patch_without_the_permission_changes_nothing(client: Client) ->
     assert response.status_code == 403
     contact.refresh_from_db()
     assert contact.job_title == "Einkauf"
+
+
+def contact_payload(**fields: object) -> dict[str, object]:
+    return {
+        "first_name": "Jens",
+        "last_name": "Krüger",
+        "buying_role": "decision_maker",
+        "preferred_channels": ["email"],
+        **fields,
+    }
+
+
+DUPLICATE_CHANNELS = [
+    {
+        "type": "duplicate",
+        "loc": ["body", "payload", "preferred_channels"],
+        "msg": "Name each channel only once, in order of preference.",
+    }
+]
+
+
+def test_contact_create_refuses_a_channel_named_twice(client: Client) -> None:
+    CustomerFactory(number="K1")
+    payload = contact_payload(preferred_channels=["email", "letter", "email"])
+
+    response = post(client, f"{URL}/K1/contacts", payload, api_headers("sales"))
+
+    assert response.status_code == 422
+    assert response.json() == {"detail": DUPLICATE_CHANNELS}
+    assert Contact.objects.count() == 0
+
+
+def test_contact_patch_refuses_a_channel_named_twice(client: Client) -> None:
+    contact = ContactFactory(preferred_channels=["letter", "email"])
+
+    response = patch(
+        client,
+        f"/api/v1/contacts/{contact.pk}",
+        {"preferred_channels": ["email", "email"]},
+        api_headers("sales"),
+    )
+
+    assert response.status_code == 422
+    assert response.json() == {"detail": DUPLICATE_CHANNELS}
+    contact.refresh_from_db()
+    assert contact.preferred_channels == ["letter", "email"]
+
+
+def test_contact_channels_are_documented_as_distinct(client: Client) -> None:
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    for name in ["ContactIn", "ContactPatch"]:
+        channels = schemas[name]["properties"]["preferred_channels"]
+        assert (channels["uniqueItems"], channels["minItems"]) == (True, 1)
