@@ -448,13 +448,14 @@ class _Writer:
         )
         self.insert(
             Payment,
-            "id invoice received_on amount cash_discount",
+            "id invoice received_on amount cash_discount exchange_rate",
             zip(
                 self.ids(Payment, len(p["day"])),
                 (self.base[Invoice] + p["invoice"]).tolist(),
                 self.dates(p["day"]),
                 money_text(p["amount"]),
                 money_text(p["discount"]),
+                rate[p["invoice"]].tolist(),
                 strict=True,
             ),
         )

@@ -76,6 +76,11 @@ class Payment(models.Model):
         default=Decimal(0),
         help_text=_("Skonto the customer deducted; it settles the invoice like money received."),
     )
+    exchange_rate = rate_field(
+        _("exchange rate to EUR"),
+        default=Decimal(1),
+        help_text=_("EUR for one unit of the invoice currency on the day the money came in."),
+    )
 
     class Meta:
         verbose_name = _("payment")
@@ -85,6 +90,9 @@ class Payment(models.Model):
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_gt_0"),
             models.CheckConstraint(
                 condition=models.Q(cash_discount__gte=0), name="payment_cash_discount_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(exchange_rate__gt=0), name="payment_rate_gt_0"
             ),
         ]
 

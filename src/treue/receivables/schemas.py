@@ -27,6 +27,7 @@ class PaymentOut(OutputSchema):
     received_on: datetime.date
     amount: Money
     cash_discount: Money
+    exchange_rate: Decimal = Field(description="EUR for one unit of the invoice currency")
 
 
 class InvoiceOut(OutputSchema):
@@ -79,3 +80,11 @@ class PaymentIn(InputSchema):
     received_on: datetime.date
     amount: Annotated[MoneyIn, Field(gt=0)]
     cash_discount: Annotated[MoneyIn, Field(ge=0, description="Skonto deducted")] = Decimal(0)
+    exchange_rate: Decimal | None = Field(
+        None,
+        gt=0,
+        max_digits=12,
+        decimal_places=6,
+        description="EUR for one unit of the invoice currency on the day received; "
+        "defaults to the invoice's rate (1 for EUR)",
+    )

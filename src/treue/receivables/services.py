@@ -148,9 +148,11 @@ def payment_create(
     received_on: datetime.date,
     amount: Decimal,
     cash_discount: Decimal = Decimal(0),
+    exchange_rate: Decimal | None = None,
 ) -> Payment:
     """Record a payment received for `invoice`; with the Skonto deducted it may settle the open
-    amount, not exceed it."""
+    amount, not exceed it. A payment in a foreign currency keeps the rate of the day it came in
+    (the invoice's rate when none is given), so that money received adds up in EUR."""
     # The lock makes two payments recorded at once see each other's amount.
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     open_amount = invoice.gross_amount - invoice_paid_amount(invoice=invoice)
@@ -165,9 +167,19 @@ def payment_create(
                 "amount": amount,
             },
         )
-    payment = Payment(
-        invoice=invoice, received_on=received_on, amount=amount, cash_discount=cash_discount
+    errors: FieldErrors = {}
+    rate = exchange_rate_for(
+        currency=invoice.currency,
+        rate=invoice.exchange_rate if exchange_rate is None else exchange_rate,
+        errors=errors,
     )
-    clean_or_raise(payment, {}, exclude=["invoice"])
+    payment = Payment(
+        invoice=invoice,
+        received_on=received_on,
+        amount=amount,
+        cash_discount=cash_discount,
+        exchange_rate=rate,
+    )
+    clean_or_raise(payment, errors, exclude=["invoice"])
     payment.save()
     return payment

@@ -117,6 +117,9 @@ def test_swiss_customers_pay_in_chf_with_monthly_rates():
     chf_invoices = Invoice.objects.filter(currency="CHF")
     assert chf_invoices.exists()
     assert all(Decimal("1.045") <= i.exchange_rate <= Decimal("1.075") for i in chf_invoices)
+    chf_payments = Payment.objects.filter(invoice__currency="CHF").select_related("invoice")
+    assert chf_payments.exists()
+    assert all(p.exchange_rate == p.invoice.exchange_rate for p in chf_payments)
 
 
 def test_every_invoice_has_gross_equal_net_plus_national_tax():

@@ -28,3 +28,4 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     invoice = factory.SubFactory(InvoiceFactory)
     received_on = datetime.date(2025, 4, 1)
     amount = Decimal("500.00")
+    exchange_rate = factory.SelfAttribute("invoice.exchange_rate")

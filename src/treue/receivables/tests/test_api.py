@@ -77,12 +77,14 @@ def test_invoice_detail_with_payments_and_open_amount(client: Client) -> None:
                 "received_on": "2025-04-05",
                 "amount": "57.11",
                 "cash_discount": "0.00",
+                "exchange_rate": "1.050000",
             },
             {
                 "id": first.pk,
                 "received_on": "2025-04-01",
                 "amount": "1000.00",
                 "cash_discount": "0.00",
+                "exchange_rate": "1.050000",
             },
         ],
     }
