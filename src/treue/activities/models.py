@@ -58,6 +58,7 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["owner", "status", "due_on"], name="activity_owner_idx"),
             models.Index(fields=["customer", "status", "due_on"], name="activity_customer_idx"),
+            models.Index(fields=["department", "status", "due_on"], name="activity_department_idx"),
         ]
         constraints = [
             models.CheckConstraint(

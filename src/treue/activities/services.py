@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from treue.core.errors import BusinessRuleError
 from treue.core.models import User
-from treue.core.roles import Perm
 from treue.core.services import user_assignee_on
 from treue.customers.models import Customer
 
 from .models import Activity, ActivityEvent, ActivityOrigin, ActivityStatus
+from .selectors import activity_oversight_for
 
 
 def _require_open(activity: Activity) -> None:
@@ -24,11 +24,8 @@ def activity_can_change(*, activity: Activity, user: User) -> bool:
     """The owner changes their own activities; heads and management those of the department."""
     if activity.owner_id == user.pk:
         return True
-    if not user.has_treue_perm(Perm.ACTIVITY_HAND_OVER_ANY):
-        return False
-    if user.is_superuser or user.role in {"management", "admin"}:
-        return True
-    return activity.department_id == user.department_id
+    oversight = activity_oversight_for(user=user)
+    return oversight is not None and oversight.covers(activity.department_id)
 
 
 @transaction.atomic

@@ -20,13 +20,22 @@ def navigation_for(user: User, path: str) -> list[NavItem]:
     entries: list[tuple[object, str, Perm | None]] = [
         (_("Overview"), reverse("home"), None),
         (_("My activities"), reverse("activities:mine"), None),
+        # Heads see their department's work, management every department's.
+        (
+            _("Department activities"),
+            reverse("activities:department"),
+            Perm.ACTIVITY_HAND_OVER_ANY,
+        ),
         (_("Customers"), reverse("customers:list"), Perm.CUSTOMER_VIEW),
         (_("Administration"), reverse("admin:index"), Perm.ADMIN_SITE),
     ]
-    items = []
-    for label, url, perm in entries:
-        if perm is not None and not user.has_treue_perm(perm):
-            continue
-        active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(label=str(label), url=url, active=active))
-    return items
+    shown = [
+        (label, url) for label, url, perm in entries if perm is None or user.has_treue_perm(perm)
+    ]
+    # The entry with the longest matching URL is the current one: /activities/department/ is
+    # "Department activities", not "My activities" at /activities/.
+    matching = [
+        url for _label, url in shown if (path == url if url == "/" else path.startswith(url))
+    ]
+    current = max(matching, key=len, default=None)
+    return [NavItem(label=str(label), url=url, active=url == current) for label, url in shown]

@@ -56,12 +56,17 @@ def role_has_perm(role: str, perm: Perm, *, is_head: bool = False) -> bool:
 
 
 def permission_matrix_markdown() -> str:
-    """The matrix as the Markdown table in docs/permissions.md (a test keeps both equal)."""
+    """The matrix as the Markdown table in docs/permissions.md (a test keeps both equal).
+
+    The last column is what a department head of any role gains on top (for the own department).
+    """
     roles = list(Role)
-    header = "| permission | " + " | ".join(r.value for r in roles) + " |"
-    rule = "|---|" + "---|" * len(roles)
+    header = "| permission | " + " | ".join(r.value for r in roles) + " | department head |"
+    rule = "|---|" + "---|" * (len(roles) + 1)
     rows = [
-        f"| `{perm.value}` | " + " | ".join("✓" if role in allowed else "" for role in roles) + " |"
+        f"| `{perm.value}` | "
+        + " | ".join("✓" if role in allowed else "" for role in roles)
+        + (" | ✓ |" if perm in HEAD_PERMS else " |  |")
         for perm, allowed in PERMISSION_MATRIX.items()
     ]
     return "\n".join([header, rule, *rows])

@@ -27,6 +27,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     context = {
         "today": today,
         "overview": activity_overview_for_user(user=user, today=today),
+        # Heads and management open their department's activities from the tile.
+        "sees_department": user.has_treue_perm(Perm.ACTIVITY_HAND_OVER_ANY),
         "lines_due": (
             list(order_lines_due(today=today, days=14)[:15])
             if user.role in LINES_DUE_ROLES

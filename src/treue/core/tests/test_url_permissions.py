@@ -18,6 +18,9 @@ from treue.core.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 ROLES = [r.value for r in Role]
+# Department heads walked besides the roles: user name -> the department (code) they head. The
+# activity tried below belongs to the sales user, so one head heads its department, one another.
+HEADS = {"head_sales": "sales", "head_shipping": "shipping"}
 ALLOWED = 200
 
 
@@ -44,10 +47,20 @@ def _everyone(user: User) -> int:
 
 
 def _owner_or_hand_over_any(user: User) -> int:
-    # The activity belongs to a sales user; others get 404 unless they may hand over any.
-    if user.username == "sales" or user.has_treue_perm(Perm.ACTIVITY_HAND_OVER_ANY):
+    # The activity belongs to a sales user; others get 404 unless they may hand over any
+    # (management, admin) or head the sales department.
+    if user.username == "sales" or user.role in {Role.MANAGEMENT, Role.ADMIN}:
+        return ALLOWED
+    if HEADS.get(user.username) == "sales":
         return ALLOWED
     return 404
+
+
+def _heads_and_management(user: User) -> int:
+    # Every head sees the own department's activities, management and admin every department's.
+    if user.username in HEADS or user.role in {Role.MANAGEMENT, Role.ADMIN}:
+        return ALLOWED
+    return 403
 
 
 # route -> (method, concrete path, expected status for a logged-in user, for an anonymous one)
@@ -65,6 +78,7 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
         302,
     ),
     "activities/": ("get", "/activities/", _everyone, 302),
+    "activities/department/": ("get", "/activities/department/", _heads_and_management, 302),
     "activities/<int:pk>/done/": (
         "post",
         "/activities/{activity}/done/",
@@ -106,10 +120,15 @@ def _users() -> dict[str, User]:
     admin = users["admin"]
     admin.is_staff = admin.is_superuser = True
     admin.save()
-    return users
+    for username, department in HEADS.items():
+        head = UserFactory(username=username, role=department)
+        assert head.department.code == department
+        head.department.head = head
+        head.department.save()
+    return {u.username: u for u in User.objects.select_related("department")}
 
 
-@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+@pytest.mark.parametrize("role", [*ROLES, *HEADS, "anonymous"])
 def test_every_url_answers_each_role_as_the_matrix_says(role: str, customer_world: dict) -> None:
     users = _users()
     activity = ActivityFactory(owner=users["sales"], customer=customer_world["customer"])

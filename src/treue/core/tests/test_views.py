@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -52,3 +53,55 @@ def test_home_shows_accounting_the_overdue_total_in_euro(
 
     assert response.context["overdue"] == (1, Decimal("2057.11"))
     assert response.context["lines_due"] is None
+
+
+def _nav(client: Client, path: str = "/") -> dict[str, bool]:
+    return {item.label: item.active for item in client.get(path).context["nav_items"]}
+
+
+def test_navigation_offers_department_activities_to_heads_and_management_only(
+    client: Client,
+) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    head = UserFactory(username="head", role="shipping")
+    head.department.head = head
+    head.department.save()
+    users = [
+        head,
+        UserFactory(username="boss", role="management"),
+        UserFactory(username="member", role="shipping"),
+    ]
+    seen = {}
+    for user in users:
+        client.force_login(user)
+        seen[user.username] = "Department activities" in _nav(client)
+
+    assert seen == {"head": True, "boss": True, "member": False}
+
+
+def test_navigation_marks_department_activities_current_not_my_activities(client: Client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(UserFactory(username="boss", role="management"))
+
+    nav = _nav(client, "/activities/department/")
+
+    assert nav["Department activities"] is True
+    assert nav["My activities"] is False
+    assert _nav(client, "/activities/")["My activities"] is True
+
+
+def test_home_leads_a_head_from_the_department_tile_to_department_activities(
+    client: Client,
+) -> None:
+    head = UserFactory(username="head", role="quality")
+    head.department.head = head
+    head.department.save()
+    member = UserFactory(username="member", role="quality")
+
+    client.force_login(head)
+    for_head = client.get("/").content.decode()
+    client.force_login(member)
+    for_member = client.get("/").content.decode()
+
+    assert f'href="/activities/department/?department={head.department_id}"' in for_head
+    assert "/activities/department/" not in for_member
