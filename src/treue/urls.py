@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from treue.api import api
+from treue.core.views import language_set
 
 urlpatterns = [
     path("", include("treue.core.urls")),
     path("customers/", include("treue.customers.urls")),
     path("activities/", include("treue.activities.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 
 from .models import User
@@ -39,3 +40,12 @@ def user_absence_set(
     user.absent_from, user.absent_until, user.deputy = absent_from, absent_until, deputy
     user.save(update_fields=["absent_from", "absent_until", "deputy"])
     return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the interface language a user chose, for their next login on any device."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"not a language of treue: {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -19,6 +19,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import gettext as _
 
 DemoLogins = Callable[[], list[tuple[str, str, str]]]
 
@@ -70,15 +71,15 @@ class Command(BaseCommand):
         logins = demo_logins_function()
         if logins is None or "demo" not in get_commands():
             self.stderr.write(
-                "The demo generator is not installed; starting with an empty database."
+                _("The demo generator is not installed; starting with an empty database.")
             )
             return
         if database_is_empty():
-            self.stdout.write("Empty database: loading the demo company (treue demo) …")
+            self.stdout.write(_("Empty database: loading the demo company (treue demo) …"))
             try:
                 call_command("demo", verbosity=verbosity)
             except CommandError as exc:
-                self.stderr.write(f"The demo company was not loaded: {exc}")
+                self.stderr.write(_("The demo company was not loaded: %(error)s") % {"error": exc})
             return  # `treue demo` ends with the logins table itself
         self._print_logins(logins())
 
@@ -106,7 +107,7 @@ class Command(BaseCommand):
     def _print_logins(self, logins: list[tuple[str, str, str]]) -> None:
         if not logins:
             return
-        self.stdout.write(self.style.SUCCESS("Demo logins (user / role / password):"))
+        self.stdout.write(self.style.SUCCESS(_("Demo logins (user / role / password):")))
         width = max(len(username) for username, _, _ in logins)
         for username, role, password in logins:
             self.stdout.write(f"  {username:<{width}}  {role:<12}  {password}")
