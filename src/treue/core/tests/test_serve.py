@@ -104,7 +104,7 @@ def test_bootstrap_loads_the_demo_into_an_empty_database(bootstrap_env, capsys):
     call_command("bootstrap")
 
     assert bootstrap_env == ["migrate", "collectstatic", "demo"]
-    assert "loading the demo company" in capsys.readouterr().out
+    assert "die Demo-Firma wird geladen" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_bootstrap_goes_on_when_the_demo_refuses(bootstrap_env, monkeypatch, cap
     call_command("bootstrap")
 
     assert bootstrap_env == ["migrate", "collectstatic", "demo"]
-    assert "not loaded: The database already holds" in capsys.readouterr().err
+    assert "nicht geladen: The database already holds" in capsys.readouterr().err
 
 
 @pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_bootstrap_without_the_demo_generator_starts_empty(bootstrap_env, monkey
     call_command("bootstrap")
 
     assert bootstrap_env == ["migrate", "collectstatic"]
-    assert "demo generator is not installed" in capsys.readouterr().err
+    assert "Demo-Generator ist nicht installiert" in capsys.readouterr().err
 
 
 @pytest.mark.django_db
