@@ -29,6 +29,11 @@ SCHEDULES: list[Schedule] = [
         task="treue.activities.tasks.activities_redirect_absent_owners",
     ),
     Schedule(
+        name="communications_deliver_due",
+        cron="* * * * *",
+        task="treue.communications.tasks.communications_deliver_due",
+    ),
+    Schedule(
         name="worker_heartbeat_prune",
         cron="0 * * * *",
         task="treue.core.tasks.worker_heartbeat_prune",

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "treue.orders",
     "treue.receivables",
     "treue.activities",
+    "treue.communications",
 ]
 
 MIDDLEWARE = [

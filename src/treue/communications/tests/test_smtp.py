@@ -1,0 +1,93 @@
+"""Delivery through a real SMTP server on localhost (aiosmtpd)."""
+
+import datetime
+from email import message_from_bytes
+from email.header import decode_header, make_header
+
+import pytest
+
+from treue.activities.models import Activity
+from treue.communications.models import Communication, CommunicationStatus, CommunicationType
+from treue.communications.services import (
+    communication_deliver,
+    communication_deliver_due,
+    communication_plan,
+)
+from treue.customers.models import Contact
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def email_contact(customer_world: dict) -> Contact:
+    contact = customer_world["contact"]
+    Contact.objects.filter(pk=contact.pk).update(preferred_channels=["email"])
+    return contact
+
+
+def _plan(world: dict, item: dict) -> Communication:
+    (communication,) = communication_plan(
+        type=CommunicationType.DELAY_NOTICE,
+        customer=world["customer"],
+        order=world["order"],
+        item=item,
+    )
+    return communication
+
+
+def test_the_mailbox_receives_the_german_delay_notice(
+    smtp_server, customer_world: dict, email_contact: Contact, delay_item: dict, later
+) -> None:
+    communication = _plan(customer_world, delay_item)
+
+    communication_deliver(communication_id=communication.pk, now=later)
+
+    (envelope,) = smtp_server.messages
+    message = message_from_bytes(envelope.original_content)
+    assert envelope.rcpt_tos == ["jens.krueger@bergmann.example"]
+    assert message["Message-ID"] == communication.message_id
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert subject == "Neuer Liefertermin für Ihren Auftrag A-2024-0001"
+    body = message.get_payload(decode=True).decode()
+    assert "neu am 03.04.2024 statt am 02.04.2024" in body
+    communication.refresh_from_db()
+    assert communication.status == CommunicationStatus.SENT
+
+
+def test_a_refused_recipient_fails_with_the_reason_and_the_owner_gets_an_activity(
+    smtp_server, customer_world: dict, email_contact: Contact, delay_item: dict, later
+) -> None:
+    smtp_server.refuse.add("jens.krueger@bergmann.example")
+    communication = _plan(customer_world, delay_item)
+
+    communication_deliver(communication_id=communication.pk, now=later)
+
+    communication.refresh_from_db()
+    assert communication.status == CommunicationStatus.FAILED
+    assert "550" in communication.reason
+    assert communication.next_attempt_at is None
+    assert Activity.objects.get(pk=communication.activity_id).owner == customer_world["owner"]
+    assert smtp_server.messages == []
+
+
+def test_a_server_that_is_down_is_retried_later_and_the_mail_arrives_once(
+    smtp_server, settings, customer_world: dict, email_contact: Contact, delay_item: dict, later
+) -> None:
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 1  # nothing listens there
+    communication = _plan(customer_world, delay_item)
+
+    communication_deliver(communication_id=communication.pk, now=later)
+    communication.refresh_from_db()
+    failed_reason, retry_at = communication.reason, communication.next_attempt_at
+    settings.EMAIL_PORT = port
+    assert communication_deliver_due(now=later) == 0  # the backoff has not passed
+    communication_deliver_due(now=later + datetime.timedelta(minutes=2))
+    communication_deliver_due(now=later + datetime.timedelta(minutes=30))
+
+    assert "Connection" in failed_reason or "refused" in failed_reason
+    assert retry_at == later + datetime.timedelta(minutes=1)
+    communication.refresh_from_db()
+    assert communication.status == CommunicationStatus.SENT
+    assert communication.attempts == 2
+    assert len(smtp_server.messages) == 1
