@@ -29,6 +29,7 @@ from django.utils import translation
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 
+from treue.communications.api import communications_router
 from treue.core.errors import BusinessRuleError
 from treue.core.tokens import TokenAuth
 from treue.customers.api import contacts_router, customers_router
@@ -86,6 +87,7 @@ def _english_unless_asked(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
 api.add_decorator(_english_unless_asked, mode="view")
 api.add_router("/customers", customers_router)
+api.add_router("/communications", communications_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/products", products_router)
 api.add_router("/orders", orders_router)

@@ -380,9 +380,11 @@ class _Writer:
             ),
         )
         ids = self.ids(OrderLine, len(ln["order"]))
+        promised = self.dates(ln["promised"])
         self.insert(
             OrderLine,
-            "id order position product quantity net_price unit_cost promised_date",
+            "id order position product quantity net_price unit_cost promised_date"
+            " first_promised_date",
             zip(
                 ids,
                 self.order_id[ln["order"]].tolist(),
@@ -391,7 +393,8 @@ class _Writer:
                 ln["quantity"].tolist(),
                 money_text(ln["net"]),
                 money_text(ln["cost"]),
-                self.dates(ln["promised"]),
+                promised,
+                promised,
                 strict=True,
             ),
         )

@@ -3,14 +3,15 @@
 from typing import Any, cast
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
+from treue.communications.selectors import communications_with_item
 from treue.core.models import User
 from treue.core.roles import Perm
 from treue.core.tokens import api_user, can
 
 from . import selectors, services
-from .models import Product
+from .models import ChangeSource, Product
 from .schemas import (
     OrderFilters,
     OrderIn,
@@ -26,6 +27,8 @@ from .schemas import (
     ProductMarginOut,
     ProductOut,
     ProductPatch,
+    PromisedDateChangeIn,
+    PromisedDateChangeOut,
 )
 from .services import OrderChanges, ProductChanges
 
@@ -148,3 +151,36 @@ def order_update(request: HttpRequest, number: str, payload: OrderPatch) -> Orde
         order=order, data=cast(OrderChanges, payload.model_dump(exclude_unset=True))
     )
     return _order_out(api_user(request), number)
+
+
+@orders_router.post(
+    "/{number}/lines/{line_no}/promised-date",
+    response={201: PromisedDateChangeOut},
+    auth=can(Perm.ORDER_CHANGE),
+    summary="Move a line's promised date; a postponement plans delay notices to the customer",
+)
+def promised_date_change(
+    request: HttpRequest, number: str, line_no: int, payload: PromisedDateChangeIn
+) -> Status:
+    line = selectors.order_line_get(order_number=number, line_no=line_no)
+    change = services.order_line_promised_date_change(
+        line=line,
+        new_date=payload.new_date,
+        reason=payload.reason,
+        by=api_user(request),
+        source=ChangeSource.API,
+    )
+    notices = communications_with_item(order=line.order, key=f"promised-date-change:{change.pk}")
+    return Status(
+        201,
+        {
+            "order": number,
+            "line_no": line.position,
+            "old_date": change.old_date,
+            "new_date": change.new_date,
+            "reason": change.reason,
+            "notice_days": change.notice_days,
+            "announced_late": change.announced_late,
+            "communications": notices,
+        },
+    )

@@ -1,5 +1,7 @@
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +99,9 @@ class OrderLine(models.Model):
     net_price = money_field(_("net unit price"), help_text=_("In the order's currency."))
     unit_cost = money_field(_("unit cost"), help_text=_("In the order's currency."))
     promised_date = models.DateField(_("promised delivery date"))
+    # What the order confirmation first promised: delivery reliability (OTIF) is measured
+    # against it, so a postponement counts as late even when it was announced.
+    first_promised_date = models.DateField(_("first promised delivery date"))
 
     class Meta:
         verbose_name = _("order line")
@@ -116,6 +121,11 @@ class OrderLine(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id}/{self.position}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.first_promised_date is None:
+            self.first_promised_date = self.promised_date
+        super().save(*args, **kwargs)
+
     @property
     def net_amount(self) -> Decimal:
         return self.quantity * self.net_price
@@ -123,6 +133,55 @@ class OrderLine(models.Model):
     @property
     def contribution_margin(self) -> Decimal:
         return self.quantity * (self.net_price - self.unit_cost)
+
+
+class ChangeSource(models.TextChoices):
+    PAGE = "page", _("Page")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+
+
+class PromisedDateChange(models.Model):
+    """Every change of a promised date: old, new, why, who, when, and how early it was told."""
+
+    order_line = models.ForeignKey(
+        OrderLine, on_delete=models.CASCADE, related_name="promised_date_changes"
+    )
+    old_date = models.DateField(_("old date"))
+    new_date = models.DateField(_("new date"))
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=ChangeSource.choices, default=ChangeSource.PAGE
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    # Days between the announcement and the old promised date; negative when it came too late.
+    notice_days = models.IntegerField(_("notice (days)"))
+
+    class Meta:
+        verbose_name = _("promised-date change")
+        verbose_name_plural = _("promised-date changes")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["order_line", "-changed_at"], name="pdc_line_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_line}: {self.old_date} → {self.new_date}"
+
+    @property
+    def is_postponement(self) -> bool:
+        return self.new_date > self.old_date
+
+    @property
+    def announced_late(self) -> bool:
+        """Told after the old promised date had passed."""
+        return self.notice_days < 0
 
 
 class Delivery(models.Model):

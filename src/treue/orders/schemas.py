@@ -10,7 +10,9 @@ from typing import Annotated
 
 from django.conf import settings
 from ninja import Field
+from pydantic import PlainSerializer
 
+from treue.communications.schemas import CommunicationOut
 from treue.core.money import Currency
 from treue.customers.schemas import UNSET, InputSchema, Money, MoneyIn, OutputSchema, Paging
 
@@ -18,6 +20,11 @@ from .models import Incoterm, OrderStatus, ProductLine
 
 NonNegativeMoneyIn = Annotated[MoneyIn, Field(ge=0)]
 Quantity = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3)]
+# Quantities answer with three decimals, as stored, whether read from a row or summed in SQL.
+QuantityOut = Annotated[
+    Decimal,
+    PlainSerializer(lambda quantity: f"{quantity.quantize(Decimal('0.001'))}", return_type=str),
+]
 ExchangeRate = Annotated[
     Decimal,
     Field(gt=0, max_digits=12, decimal_places=6, description="EUR for one unit of the currency"),
@@ -80,11 +87,19 @@ class OrderFilters(Paging):
 
 class OrderLineOut(OutputSchema):
     position: int
+    line_no: int = Field(
+        validation_alias="position", description="The ERP position (10, 20 …), as `position`"
+    )
     product: str = Field(validation_alias="article_number", description="Article number")
-    quantity: Decimal
+    quantity: QuantityOut
+    delivered_quantity: QuantityOut
     net_price: Money
     net_amount: Money
     promised_date: datetime.date
+    first_promised_date: datetime.date = Field(
+        description="What the order confirmation first promised; delivery reliability is "
+        "measured against it"
+    )
 
 
 class OrderLineMarginOut(OrderLineOut):
@@ -149,3 +164,23 @@ class OrderPatch(InputSchema):
     exchange_rate: ExchangeRate = UNSET
     incoterm: Incoterm = UNSET
     status: OrderStatus = UNSET
+
+
+class PromisedDateChangeIn(InputSchema):
+    new_date: datetime.date = Field(description="Not in the past")
+    reason: str = Field(min_length=1, max_length=300, description="The customer reads it")
+
+
+class PromisedDateChangeOut(OutputSchema):
+    order: str
+    line_no: int
+    old_date: datetime.date
+    new_date: datetime.date
+    reason: str
+    notice_days: int = Field(
+        description="Days between the change and the old promised date; negative when late"
+    )
+    announced_late: bool
+    communications: list[CommunicationOut] = Field(
+        description="The delay notices planned (none for an earlier date)"
+    )

@@ -7,17 +7,20 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 
-from .models import Order, OrderLine, OrderStatus, Product
+from .models import DeliveryLine, Order, OrderLine, OrderStatus, Product, PromisedDateChange
 
 _MONEY: DecimalField = DecimalField(max_digits=18, decimal_places=2)
+_QUANTITY: DecimalField = DecimalField(max_digits=12, decimal_places=3)
 
 
 def product_list(*, search: str = "", product_line: str = "") -> QuerySet[Product]:
@@ -50,10 +53,18 @@ _MARGIN = ExpressionWrapper(
 
 
 def order_details(*, orders: QuerySet[Order]) -> QuerySet[Order]:
-    """`orders` with customer number, lines (with article number) and totals summed in SQL."""
-    lines = OrderLine.objects.annotate(article_number=F("product__article_number")).order_by(
-        "position"
+    """`orders` with customer number, lines (with article number and the quantity delivered)
+    and totals summed in SQL."""
+    delivered = (
+        DeliveryLine.objects.filter(order_line=OuterRef("pk"))
+        .values("order_line")
+        .annotate(total=Sum("quantity"))
+        .values("total")
     )
+    lines = OrderLine.objects.annotate(
+        article_number=F("product__article_number"),
+        delivered_quantity=Coalesce(Subquery(delivered), Value(Decimal(0)), output_field=_QUANTITY),
+    ).order_by("position")
     zero = Value(Decimal(0))
     return orders.annotate(
         customer_number=F("customer__number"),
@@ -80,4 +91,19 @@ def order_lines_due(*, today: datetime.date, days: int) -> QuerySet[OrderLine]:
         )
         .select_related("order__customer", "product")
         .order_by("promised_date", "order__number", "position")
+    )
+
+
+def order_line_get(*, order_number: str, line_no: int) -> OrderLine:
+    return OrderLine.objects.select_related("order").get(
+        order__number=order_number, position=line_no
+    )
+
+
+def promised_date_changes(*, order: Order) -> QuerySet[PromisedDateChange]:
+    """The order's date changes, newest first, with who made them."""
+    return (
+        PromisedDateChange.objects.filter(order_line__order=order)
+        .select_related("order_line", "by")
+        .order_by("-changed_at", "-id")
     )

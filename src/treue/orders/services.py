@@ -11,14 +11,28 @@ from decimal import Decimal
 from typing import NotRequired, TypedDict
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from treue.communications.models import CommunicationType
+from treue.communications.services import communication_plan
 from treue.core.errors import BusinessRuleError, FieldErrors, add_error, clean_or_raise
+from treue.core.models import User
 from treue.core.money import round_money
 from treue.customers.models import Customer
 
-from .models import Incoterm, Order, OrderLine, OrderStatus, Product
+from .models import (
+    ChangeSource,
+    Incoterm,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    PromisedDateChange,
+)
 
 CLOSED_STATUSES = frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED})
 
@@ -147,6 +161,7 @@ def _order_lines(
                 net_price=line["net_price"],
                 unit_cost=unit_cost,
                 promised_date=line["promised_date"],
+                first_promised_date=line["promised_date"],
             )
         )
     return order_lines
@@ -194,18 +209,99 @@ def order_create(
     return order
 
 
-@transaction.atomic
-def order_update(*, order: Order, data: OrderChanges) -> Order:
-    """Change header fields named in `data`; a completed or cancelled order stays as it is."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    if not data:
-        return order
+def _refuse_closed(order: Order) -> None:
     if order.status in CLOSED_STATUSES:
         raise BusinessRuleError(
             "order_closed",
             _("Order %(number)s is %(status)s and can no longer be changed.")
             % {"number": order.number, "status": order.get_status_display().lower()},
         )
+
+
+@transaction.atomic
+def order_line_promised_date_change(
+    *,
+    line: OrderLine,
+    new_date: datetime.date,
+    reason: str,
+    by: User | None,
+    source: str = ChangeSource.PAGE,
+    today: datetime.date | None = None,
+) -> PromisedDateChange:
+    """Move the promised date of one line and record why.
+
+    Any postponement, one day is enough, plans a delay notice to the customer through the
+    channel policy; how many days before the old date it was told is kept for the figures.
+    """
+    today = today or timezone.localdate()
+    line = (
+        OrderLine.objects.select_for_update(of=("self",))
+        .select_related("order__customer", "product")
+        .get(pk=line.pk)
+    )
+    order = line.order
+    _refuse_closed(order)
+    reason = reason.strip()
+    errors: FieldErrors = {}
+    if new_date < today:
+        add_error(
+            errors,
+            "new_date",
+            _("%(date)s is in the past; a new promise must lie ahead.")
+            % {"date": date_format(new_date, "SHORT_DATE_FORMAT")},
+            code="past",
+        )
+    elif new_date == line.promised_date:
+        add_error(
+            errors,
+            "new_date",
+            _("The line is promised for %(date)s already.")
+            % {"date": date_format(new_date, "SHORT_DATE_FORMAT")},
+            code="unchanged",
+        )
+    if not reason:
+        add_error(errors, "reason", _("Give the reason: the customer reads it."), code="required")
+    if errors:
+        raise ValidationError(errors)
+    change = PromisedDateChange.objects.create(
+        order_line=line,
+        old_date=line.promised_date,
+        new_date=new_date,
+        reason=reason,
+        by=by,
+        source=source,
+        notice_days=(line.promised_date - today).days,
+    )
+    line.promised_date = new_date
+    line.save(update_fields=["promised_date"])
+    if change.is_postponement:
+        communication_plan(
+            type=CommunicationType.DELAY_NOTICE,
+            customer=order.customer,
+            order=order,
+            item={
+                "key": f"promised-date-change:{change.pk}",
+                "line_no": line.position,
+                "article_number": line.product.article_number,
+                "product": line.product.name,
+                "quantity": f"{line.quantity.normalize():f}",
+                "old_date": change.old_date.isoformat(),
+                "new_date": change.new_date.isoformat(),
+                "days_later": (change.new_date - change.old_date).days,
+                "reason": reason,
+            },
+            by=by,
+        )
+    return change
+
+
+@transaction.atomic
+def order_update(*, order: Order, data: OrderChanges) -> Order:
+    """Change header fields named in `data`; a completed or cancelled order stays as it is."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if not data:
+        return order
+    _refuse_closed(order)
     errors: FieldErrors = {}
     if "exchange_rate" in data:
         exchange_rate_for(currency=order.currency, rate=data["exchange_rate"], errors=errors)

@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from treue.communications.models import Communication
+from treue.communications.services import communication_plan
 from treue.core.roles import PERMISSION_MATRIX, Perm, Role
 from treue.customers.models import Contact, Customer
 from treue.customers.tests.factories import ContactFactory, CustomerFactory, api_headers
@@ -33,13 +35,15 @@ OPERATIONS = [
     ("post", "/api/v1/orders", Perm.ORDER_CHANGE),
     ("get", "/api/v1/orders/{number}", Perm.ORDER_VIEW),
     ("patch", "/api/v1/orders/{number}", Perm.ORDER_CHANGE),
+    ("post", "/api/v1/orders/{number}/lines/{line_no}/promised-date", Perm.ORDER_CHANGE),
+    ("get", "/api/v1/communications", Perm.ORDER_VIEW),
     ("get", "/api/v1/invoices", Perm.INVOICE_VIEW),
     ("post", "/api/v1/invoices", Perm.INVOICE_CHANGE),
     ("get", "/api/v1/invoices/{number}", Perm.INVOICE_VIEW),
     ("patch", "/api/v1/invoices/{number}", Perm.INVOICE_CHANGE),
     ("post", "/api/v1/invoices/{number}/payments", Perm.INVOICE_CHANGE),
 ]
-MODELS = [Customer, Contact, Product, Order, Invoice, Payment]
+MODELS = [Customer, Contact, Product, Order, Invoice, Payment, Communication]
 
 
 def roles_without(perm: Perm) -> list[Role]:
@@ -55,13 +59,16 @@ def objects_named_n1() -> Contact:
     customer = CustomerFactory(number="N1", name="Alt GmbH")
     contact = ContactFactory(customer=customer)
     ProductFactory(article_number="N1")
-    OrderFactory(number="N1", customer=customer)
+    order = OrderFactory(number="N1", customer=customer)
     InvoiceFactory(number="N1", customer=customer)
+    communication_plan(
+        type="delay_notice", customer=customer, order=order, item={"key": "N1", "line_no": 10}
+    )
     return contact
 
 
 def empty_request(client: Client, method: str, path: str, contact: Contact, **kwargs: Any) -> Any:
-    url = path.format(number="N1", article_number="N1", contact_id=contact.pk)
+    url = path.format(number="N1", article_number="N1", contact_id=contact.pk, line_no=10)
     body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
     return getattr(client, method)(url, **body, **kwargs)
 

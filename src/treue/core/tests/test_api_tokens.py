@@ -122,6 +122,7 @@ def test_the_openapi_schema_needs_no_token_and_names_every_resource(client: Clie
     assert response.status_code == 200
     schema = response.json()
     assert sorted(schema["paths"]) == [
+        "/api/v1/communications",
         "/api/v1/contacts/{contact_id}",
         "/api/v1/customers",
         "/api/v1/customers/{number}",
@@ -131,6 +132,7 @@ def test_the_openapi_schema_needs_no_token_and_names_every_resource(client: Clie
         "/api/v1/invoices/{number}/payments",
         "/api/v1/orders",
         "/api/v1/orders/{number}",
+        "/api/v1/orders/{number}/lines/{line_no}/promised-date",
         "/api/v1/products",
         "/api/v1/products/{article_number}",
     ]

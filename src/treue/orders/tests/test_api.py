@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from treue.customers.tests.factories import CustomerFactory, api_headers
 from treue.orders.models import Order, OrderLine, Product
@@ -194,21 +195,27 @@ def test_order_detail_with_lines_and_totals_for_who_may_see_margins(
         "lines": [
             {
                 "position": 10,
+                "line_no": 10,
                 "product": "A-1000",
                 "quantity": "2.000",
                 "net_price": "1234.50",
                 "net_amount": "2469.00",
                 "promised_date": "2025-04-02",
+                "first_promised_date": "2025-04-02",
+                "delivered_quantity": "0.000",
                 "unit_cost": "600.00",
                 "contribution_margin": "1269.00",
             },
             {
                 "position": 20,
+                "line_no": 20,
                 "product": "A-2000",
                 "quantity": "1.500",
                 "net_price": "100.00",
                 "net_amount": "150.00",
                 "promised_date": "2025-04-20",
+                "first_promised_date": "2025-04-20",
+                "delivered_quantity": "0.000",
                 "unit_cost": "40.00",
                 "contribution_margin": "90.00",
             },
@@ -227,11 +234,14 @@ def test_order_detail_hides_costs_and_margins_from_who_may_not_see_them(
     assert body["net_amount"] == "100.00"
     assert set(body["lines"][0]) == {
         "position",
+        "line_no",
         "product",
         "quantity",
+        "delivered_quantity",
         "net_price",
         "net_amount",
         "promised_date",
+        "first_promised_date",
     }
 
 
@@ -406,3 +416,66 @@ def test_order_patch_refusals_change_nothing(client: Client) -> None:
     assert missing.status_code == 404
     order = Order.objects.get()
     assert (order.exchange_rate, order.status) == (Decimal(1), "open")
+
+
+def test_postponing_a_line_through_the_api_plans_the_delay_notice(
+    client: Client, customer_world: dict
+) -> None:
+    headers = api_headers("production")
+    new_date = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+
+    response = client.post(
+        "/api/v1/orders/A-2024-0001/lines/10/promised-date",
+        {"new_date": new_date, "reason": "Spindel verspätet"},
+        content_type="application/json",
+        headers=headers,
+    )
+    listed = client.get("/api/v1/communications?order=A-2024-0001", headers=headers)
+    detail = client.get("/api/v1/orders/A-2024-0001", headers=headers)
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["line_no"], body["new_date"], body["announced_late"]) == (10, new_date, True)
+    (notice,) = body["communications"]
+    assert (notice["type"], notice["channel"], notice["status"]) == (
+        "delay_notice",
+        "letter",
+        "planned",
+    )
+    assert notice["contact"] == customer_world["contact"].pk
+    assert listed.json()["count"] == 1
+    line = detail.json()["lines"][0]
+    assert (line["line_no"], line["promised_date"], line["first_promised_date"]) == (
+        10,
+        new_date,
+        "2024-04-02",
+    )
+    assert line["delivered_quantity"] == "0.000"
+
+
+def test_a_promised_date_in_the_past_answers_422_and_changes_nothing(
+    client: Client, customer_world: dict
+) -> None:
+    response = client.post(
+        "/api/v1/orders/A-2024-0001/lines/10/promised-date",
+        {"new_date": "2020-01-01", "reason": "x"},
+        content_type="application/json",
+        headers=api_headers("production"),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "new_date"]
+    assert OrderLine.objects.get(order__number="A-2024-0001", position=10).promised_date == (
+        datetime.date(2024, 4, 2)
+    )
+
+
+def test_an_unknown_line_answers_404(client: Client, customer_world: dict) -> None:
+    response = client.post(
+        "/api/v1/orders/A-2024-0001/lines/99/promised-date",
+        {"new_date": "2030-01-01", "reason": "x"},
+        content_type="application/json",
+        headers=api_headers("production"),
+    )
+
+    assert response.status_code == 404
