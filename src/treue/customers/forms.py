@@ -42,6 +42,11 @@ class CustomerFilterForm(forms.Form):
         self.fields["segment"].choices = _with_blank(Segment.choices, _("All segments"))  # type: ignore[attr-defined]
         self.fields["status"].choices = _with_blank(CustomerStatus.choices, _("All statuses"))  # type: ignore[attr-defined]
 
+    def is_unfiltered(self) -> bool:
+        """Nothing narrows the list (sorting does not)."""
+        filters = self.filters()
+        return not any(value for key, value in filters.items() if key != "order")
+
     def filters(self) -> dict[str, object]:
         """The selector arguments: the valid filters apply, an invalid one is left out (and the
         page says why beside it) rather than failing the whole list."""

@@ -17,6 +17,7 @@ from treue.core.errors import BusinessRuleError, FieldErrors, add_error, clean_o
 from treue.core.models import User
 from treue.core.money import Currency
 
+from . import selectors
 from .models import Contact, Customer, CustomerStatus, Depth, PaymentTerms, Segment
 
 # Resolved by the service itself; the model need not look them up a second time.
@@ -128,6 +129,7 @@ def customer_create(
     customer.account_owner = _account_owner(account_owner, errors)
     clean_or_raise(customer, errors, exclude=_CUSTOMER_REFERENCES)
     customer.save()
+    transaction.on_commit(selectors.customer_totals_forget)
     return customer
 
 

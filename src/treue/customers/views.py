@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from treue.activities.selectors import activity_list_for_customer
 from treue.core.http import AuthedRequest
+from treue.core.pagination import Paginator
 from treue.core.permissions import require_perm
 from treue.core.roles import Perm
 from treue.receivables.selectors import invoice_open_items
@@ -22,8 +22,9 @@ SECTION_PAGE_SIZE = 20
 def customer_list(request: AuthedRequest) -> HttpResponse:
     form = CustomerFilterForm(request.GET or None)
     customers = selectors.customer_list(**form.filters())  # type: ignore[arg-type]
-    page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.customer_list_page_rows(customers=page.object_list)  # type: ignore[arg-type,assignment]
+    total = selectors.customer_total() if form.is_unfiltered() else None
+    page = Paginator(customers, settings.PAGE_SIZE, count=total).get_page(request.GET.get("page"))
+    page.object_list = selectors.customer_list_page_rows(customers=page.object_list)  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

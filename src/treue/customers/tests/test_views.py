@@ -283,3 +283,38 @@ def test_customer_list_owner_filter_offers_only_active_sales_and_management(
     assert ">boss</option>" in body
     assert "Paul Presse" not in body
     assert "Gerd Weg" not in body
+
+
+def test_the_unfiltered_total_is_kept_briefly_and_a_new_customer_counts_at_once(
+    client: Client,
+    customer_world: dict,
+    make_customer,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+) -> None:
+    from treue.customers.services import customer_create
+
+    login(client, "sales")
+    client.get("/customers/")
+
+    with django_assert_max_num_queries(3):  # session, user, rows: no count, no owners
+        cached = client.get("/customers/").content.decode()
+    make_customer("K10002", "Aachener Feinmechanik AG")  # a write outside the services
+    still = client.get("/customers/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_create(
+            number="K10003",
+            name="Chemnitzer Antriebe GmbH",
+            country="DE",
+            industry="automotive",
+            size_class="small",
+            payment_terms=customer_world["customer"].payment_terms.code,
+        )
+    fresh = client.get("/customers/").content.decode()
+    filtered = client.get("/customers/", {"q": "Aachener"}).content.decode()
+
+    assert "1 Kunde<" in cached
+    assert "1 Kunde<" in still
+    assert "3 Kunden" in fresh
+    assert "1 Kunde<" in filtered
+    assert "Aachener" in filtered
