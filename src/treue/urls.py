@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("treue.core.urls")),
     path("customers/", include("treue.customers.urls")),
     path("activities/", include("treue.activities.urls")),
+    path("orders/", include("treue.orders.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -61,10 +61,16 @@ def order_details(*, orders: QuerySet[Order]) -> QuerySet[Order]:
         .annotate(total=Sum("quantity"))
         .values("total")
     )
-    lines = OrderLine.objects.annotate(
-        article_number=F("product__article_number"),
-        delivered_quantity=Coalesce(Subquery(delivered), Value(Decimal(0)), output_field=_QUANTITY),
-    ).order_by("position")
+    lines = (
+        OrderLine.objects.select_related("product")
+        .annotate(
+            article_number=F("product__article_number"),
+            delivered_quantity=Coalesce(
+                Subquery(delivered), Value(Decimal(0)), output_field=_QUANTITY
+            ),
+        )
+        .order_by("position")
+    )
     zero = Value(Decimal(0))
     return orders.annotate(
         customer_number=F("customer__number"),
@@ -78,8 +84,9 @@ def order_get(*, number: str) -> Order:
 
 
 def order_detail(*, number: str) -> Order:
-    """One order as `order_details` shows it."""
-    return order_details(orders=Order.objects.filter(number=number)).get()
+    """One order as `order_details` shows it, with its customer."""
+    orders = Order.objects.filter(number=number).select_related("customer")
+    return order_details(orders=orders).get()
 
 
 def order_lines_due(*, today: datetime.date, days: int) -> QuerySet[OrderLine]:

@@ -97,6 +97,13 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
         _owner_or_hand_over_any,
         302,
     ),
+    "orders/<str:number>/": ("get", "/orders/A-2024-0001/", _perm(Perm.ORDER_VIEW), 302),
+    "orders/<str:number>/lines/<int:line_no>/promised-date/": (
+        "get",
+        "/orders/A-2024-0001/lines/10/promised-date/",
+        _perm(Perm.ORDER_CHANGE),
+        302,
+    ),
     "i18n/setlang/": ("post", "/i18n/setlang/", lambda u: 302, 302),
     "admin/": (
         "get",

@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from treue.communications.selectors import communication_list
+from treue.core.errors import BusinessRuleError
+from treue.core.http import AuthedRequest
+from treue.core.permissions import require_perm
+from treue.core.roles import Perm
+
+from . import selectors, services
+from .forms import PromisedDateChangeForm
+from .models import ChangeSource, Order, OrderLine
+from .services import CLOSED_STATUSES
+
+
+@require_perm(Perm.ORDER_VIEW)
+def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
+    """An order's lines with their promises, what changed and what the customer was told."""
+    try:
+        order = selectors.order_detail(number=number)
+    except Order.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "orders/detail.html",
+        {
+            "order": order,
+            "can_change": request.user.has_treue_perm(Perm.ORDER_CHANGE)
+            and order.status not in CLOSED_STATUSES,
+            "changes": selectors.promised_date_changes(order=order)[:50],
+            "communications": communication_list(order=order)[:50],
+        },
+    )
+
+
+@require_perm(Perm.ORDER_CHANGE)
+def promised_date_change(request: AuthedRequest, number: str, line_no: int) -> HttpResponse:
+    try:
+        line: OrderLine = selectors.order_line_get(order_number=number, line_no=line_no)
+    except OrderLine.DoesNotExist:
+        raise Http404 from None
+    form = PromisedDateChangeForm(request.POST or None, initial={"new_date": line.promised_date})
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                change = services.order_line_promised_date_change(
+                    line=line,
+                    new_date=form.cleaned_data["new_date"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    source=ChangeSource.PAGE,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except BusinessRuleError as exc:
+                form.add_error(None, exc.detail)
+                status = 409
+            else:
+                message = _("Position %(line)s is now promised for %(date)s.") % {
+                    "line": line.position,
+                    "date": date_format(change.new_date, "SHORT_DATE_FORMAT"),
+                }
+                if change.is_postponement:
+                    message += " " + _("The customer will be told of the delay.")
+                messages.success(request, message)
+                return redirect(reverse("orders:detail", args=[number]))
+    return render(
+        request,
+        "orders/promised_date_form.html",
+        {"form": form, "line": line, "order": line.order},
+        status=status,
+    )
