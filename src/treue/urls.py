@@ -3,12 +3,14 @@ from django.urls import include, path
 
 from treue.api import api
 from treue.core.views import language_set
+from treue.orders.views import order_tracking
 
 urlpatterns = [
     path("", include("treue.core.urls")),
     path("customers/", include("treue.customers.urls")),
     path("activities/", include("treue.activities.urls")),
     path("orders/", include("treue.orders.urls")),
+    path("track/<str:number>/<str:token>/", order_tracking, name="track"),
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -5,8 +5,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 # Paths that answer without a session: the login page itself, static files, the health probe,
-# the API (which authenticates with bearer tokens) and the language switch.
-PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/api/", "/i18n/")
+# the API (which authenticates with bearer tokens), the language switch and the customers'
+# order tracking (which a token in the link protects).
+PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/api/", "/i18n/", "/track/")
 
 
 class LoginRequiredMiddleware:

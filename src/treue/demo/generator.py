@@ -9,6 +9,7 @@ returned in `DemoResult.churned` (and written to a JSON file by `treue demo --tr
 stored in a table.
 """
 
+import base64
 import datetime as dt
 import time
 from collections.abc import Iterable, Sequence
@@ -67,6 +68,16 @@ from .plan import (
     per_year_numbers,
     slug,
 )
+
+
+def tracking_tokens(rng: np.random.Generator, n: int) -> list[str]:
+    """One 22-character token per order, like `new_tracking_token`, from the seed."""
+    raw = rng.bytes(16 * n)
+    return [
+        base64.urlsafe_b64encode(raw[i : i + 16]).rstrip(b"=").decode()
+        for i in range(0, 16 * n, 16)
+    ]
+
 
 # Order status codes of plan.py, in their order.
 ORDER_STATUSES = ("open", "in_production", "shipped", "completed", "cancelled")
@@ -365,7 +376,7 @@ class _Writer:
         self.insert(
             Order,
             "id number customer order_date customer_reference currency exchange_rate incoterm"
-            " status",
+            " status tracking_token",
             zip(
                 ids,
                 per_year_numbers("AU", o["day"]),
@@ -376,6 +387,7 @@ class _Writer:
                 rate.tolist(),
                 np.array(INCOTERMS)[o["incoterm"]].tolist(),
                 np.array(ORDER_STATUSES)[o["status"]].tolist(),
+                tracking_tokens(plan.rng("tracking"), len(ids)),
                 strict=True,
             ),
         )

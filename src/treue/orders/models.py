@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -58,6 +59,11 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def new_tracking_token() -> str:
+    """22 URL-safe characters: 128 random bits, not to be guessed."""
+    return secrets.token_urlsafe(16)
+
+
 class Order(models.Model):
     number = models.CharField(_("order number"), max_length=20, unique=True)
     customer = models.ForeignKey(
@@ -72,6 +78,10 @@ class Order(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=15, choices=OrderStatus.choices, default=OrderStatus.OPEN
+    )
+    # The customer follows the order at /track/<number>/<token>/ without logging in.
+    tracking_token = models.CharField(
+        _("tracking token"), max_length=32, unique=True, default=new_tracking_token
     )
 
     class Meta:

@@ -116,6 +116,7 @@ class OrderOut(OutputSchema):
     exchange_rate: Decimal = Field(description="EUR for one unit of the order currency")
     incoterm: Incoterm
     status: OrderStatus
+    tracking_url: str = Field(description="The customer's link to follow the order, no login")
     net_amount: Money
     lines: list[OrderLineOut]
 

@@ -1,9 +1,12 @@
 """Reads of products and orders; each answers in a fixed number of queries."""
 
 import datetime
+import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import (
+    CharField,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -15,9 +18,18 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
+from django.urls import reverse
 
-from .models import DeliveryLine, Order, OrderLine, OrderStatus, Product, PromisedDateChange
+from .models import (
+    Delivery,
+    DeliveryLine,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    PromisedDateChange,
+)
 
 _MONEY: DecimalField = DecimalField(max_digits=18, decimal_places=2)
 _QUANTITY: DecimalField = DecimalField(max_digits=12, decimal_places=3)
@@ -52,6 +64,16 @@ _MARGIN = ExpressionWrapper(
 )
 
 
+def _delivered_quantity() -> Coalesce:
+    delivered = (
+        DeliveryLine.objects.filter(order_line=OuterRef("pk"))
+        .values("order_line")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(delivered), Value(Decimal(0)), output_field=_QUANTITY)
+
+
 def order_details(*, orders: QuerySet[Order]) -> QuerySet[Order]:
     """`orders` with customer number, lines (with article number and the quantity delivered)
     and totals summed in SQL."""
@@ -74,6 +96,14 @@ def order_details(*, orders: QuerySet[Order]) -> QuerySet[Order]:
     zero = Value(Decimal(0))
     return orders.annotate(
         customer_number=F("customer__number"),
+        tracking_url=Concat(
+            Value(_tracking_prefix()),
+            F("number"),
+            Value("/"),
+            F("tracking_token"),
+            Value("/"),
+            output_field=CharField(),
+        ),
         net_amount=Coalesce(Sum(_NET_AMOUNT), zero, output_field=_MONEY),
         contribution_margin=Coalesce(Sum(_MARGIN), zero, output_field=_MONEY),
     ).prefetch_related(Prefetch("lines", queryset=lines))
@@ -114,3 +144,36 @@ def promised_date_changes(*, order: Order) -> QuerySet[PromisedDateChange]:
         .select_related("order_line", "by")
         .order_by("-changed_at", "-id")
     )
+
+
+def order_tracking_url(*, order: Order) -> str:
+    """The customer's link to follow the order, absolute for mails and letters."""
+    path = reverse("track", args=[order.number, order.tracking_token])
+    return f"{settings.TREUE_BASE_URL}{path}"
+
+
+def _tracking_prefix() -> str:
+    """`order_tracking_url` up to the order number, for building the links in SQL."""
+    placeholder = Order(number="N", tracking_token="T")  # noqa: S106 - not a secret
+    return order_tracking_url(order=placeholder).removesuffix("N/T/")
+
+
+def order_for_tracking(*, number: str, token: str) -> Order | None:
+    """The order if `token` is its tracking token; a wrong number or token look alike (None)."""
+    order = (
+        Order.objects.filter(number=number)
+        .select_related("customer")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.select_related("product")
+                .annotate(delivered_quantity=_delivered_quantity())
+                .order_by("position"),
+            ),
+            Prefetch("deliveries", queryset=Delivery.objects.order_by("shipped_on", "id")),
+        )
+        .first()
+    )
+    if order is None or not secrets.compare_digest(order.tracking_token, token):
+        return None
+    return order

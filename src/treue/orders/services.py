@@ -33,6 +33,7 @@ from .models import (
     Product,
     PromisedDateChange,
 )
+from .selectors import order_tracking_url
 
 CLOSED_STATUSES = frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED})
 
@@ -290,6 +291,7 @@ def order_line_promised_date_change(
                 "days_later": (change.new_date - change.old_date).days,
                 "reason": reason,
             },
+            context={"tracking_url": order_tracking_url(order=order)},
             by=by,
         )
     return change

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -10,6 +10,7 @@ from treue.communications.selectors import communication_list
 from treue.core.errors import BusinessRuleError
 from treue.core.http import AuthedRequest
 from treue.core.permissions import require_perm
+from treue.core.ratelimit import client_address, rate_limit_exceeded
 from treue.core.roles import Perm
 
 from . import selectors, services
@@ -78,3 +79,27 @@ def promised_date_change(request: AuthedRequest, number: str, line_no: int) -> H
         {"form": form, "line": line, "order": line.order},
         status=status,
     )
+
+
+TRACKING_LIMIT_PER_MINUTE = 30
+
+
+def order_tracking(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """The customer's view of an order, without login: stage, promised dates, deliveries.
+
+    A wrong number and a wrong token answer the same 404, and one address may ask only so often,
+    so that the link cannot be guessed by trying.
+    """
+    if rate_limit_exceeded(
+        scope="tracking", key=client_address(request), limit=TRACKING_LIMIT_PER_MINUTE
+    ):
+        response = render(request, "orders/tracking_limit.html", status=429)
+        response["Retry-After"] = "60"
+        return response
+    order = selectors.order_for_tracking(number=number, token=token)
+    if order is None:
+        raise Http404
+    response = render(request, "orders/tracking.html", {"order": order})
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

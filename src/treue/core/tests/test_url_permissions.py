@@ -104,6 +104,13 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
         _perm(Perm.ORDER_CHANGE),
         302,
     ),
+    # Public; a wrong token answers 404 to everyone (the right one: orders/tests/test_tracking.py).
+    "track/<str:number>/<str:token>/": (
+        "get",
+        "/track/A-2024-0001/wrong-token/",
+        lambda u: 404,
+        404,
+    ),
     "i18n/setlang/": ("post", "/i18n/setlang/", lambda u: 302, 302),
     "admin/": (
         "get",

@@ -181,6 +181,7 @@ def test_order_detail_with_lines_and_totals_for_who_may_see_margins(
     response = client.get("/api/v1/orders/A-2025-0001", headers=api_headers("accounting"))
 
     assert response.status_code == 200
+    token = Order.objects.get(number="A-2025-0001").tracking_token
     assert response.json() == {
         "number": "A-2025-0001",
         "customer": "K2",
@@ -190,6 +191,7 @@ def test_order_detail_with_lines_and_totals_for_who_may_see_margins(
         "exchange_rate": "1.000000",
         "incoterm": "DAP",
         "status": "open",
+        "tracking_url": f"http://127.0.0.1:8000/track/A-2025-0001/{token}/",
         "net_amount": "2619.00",
         "contribution_margin": "1359.00",
         "lines": [

@@ -43,6 +43,8 @@ def test_a_one_day_postponement_is_recorded_and_plans_a_delay_notice(
     assert notice.contact == customer_world["contact"]
     assert notice.items[0]["days_later"] == 1
     assert "Spindel kommt einen Tag später" in notice.body
+    token = customer_world["order"].tracking_token
+    assert f"http://127.0.0.1:8000/track/A-2024-0001/{token}/" in notice.body
 
 
 def test_moving_a_date_forward_is_recorded_without_a_delay_notice(customer_world: dict) -> None:
