@@ -71,7 +71,7 @@ def customer_world(terms: PaymentTerms) -> dict[str, object]:
         customer=customer,
         first_name="Jens",
         last_name="Krüger",
-        buying_role="decision_maker",
+        buying_role="commercial_buyer",
         preferred_channels=["letter", "email"],
         preferred_depth="summary",
         topics=["quality"],

@@ -13,6 +13,7 @@ from typing import NotRequired, TypedDict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -242,6 +243,13 @@ def order_line_promised_date_change(
     )
     order = line.order
     _refuse_closed(order)
+    delivered = line.delivery_lines.aggregate(total=Sum("quantity"))["total"] or 0
+    if delivered >= line.quantity:
+        raise BusinessRuleError(
+            "line_delivered",
+            _("Position %(line)s has been delivered in full; its date no longer changes.")
+            % {"line": line.position},
+        )
     reason = reason.strip()
     errors: FieldErrors = {}
     if new_date < today:

@@ -30,6 +30,17 @@ def plan(world: dict, item: dict) -> list[Communication]:
     )
 
 
+def test_by_default_gatekeepers_hear_nothing_of_delays(
+    customer_world: dict, delay_item: dict
+) -> None:
+    Contact.objects.filter(pk=customer_world["contact"].pk).update(buying_role="gatekeeper")
+
+    (communication,) = plan(customer_world, delay_item)
+
+    assert communication.contact is None
+    assert communication.channel == "phone"
+
+
 def test_letter_first_contact_gets_a_letter_when_the_customer_has_a_postal_address(
     customer_world: dict, delay_item: dict
 ) -> None:
@@ -86,7 +97,7 @@ def test_changes_of_one_order_within_the_wait_go_out_as_one_notice(
 def test_nobody_in_the_rule_makes_the_account_owner_convey_it(
     customer_world: dict, delay_item: dict, later: datetime.datetime
 ) -> None:
-    RecipientRule.objects.create(type=DELAY, roles=["technical_buyer"])
+    RecipientRule.objects.filter(type=DELAY).update(roles=["technical_buyer"])
 
     (communication,) = plan(customer_world, delay_item)
     communication_deliver(communication_id=communication.pk, now=later)

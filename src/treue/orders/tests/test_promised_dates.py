@@ -113,3 +113,21 @@ def test_a_completed_order_keeps_its_dates(customer_world: dict) -> None:
 
     assert refused.value.code == "order_closed"
     assert PromisedDateChange.objects.count() == 0
+
+
+def test_a_line_delivered_in_full_keeps_its_date(customer_world: dict) -> None:
+    from treue.orders.models import Delivery, DeliveryLine
+
+    delivered = line(customer_world)
+    delivery = Delivery.objects.create(
+        number="L-1", order=customer_world["order"], shipped_on=datetime.date(2024, 3, 20)
+    )
+    DeliveryLine.objects.create(delivery=delivery, order_line=delivered, quantity=2)
+
+    with pytest.raises(BusinessRuleError) as refused:
+        order_line_promised_date_change(
+            line=delivered, new_date=datetime.date(2024, 4, 9), reason="x", by=None, today=TODAY
+        )
+
+    assert refused.value.code == "line_delivered"
+    assert PromisedDateChange.objects.count() == 0
