@@ -10,6 +10,7 @@ urlpatterns = [
     path("customers/", include("treue.customers.urls")),
     path("activities/", include("treue.activities.urls")),
     path("orders/", include("treue.orders.urls")),
+    path("communications/", include("treue.communications.urls")),
     path("track/<str:number>/<str:token>/", order_tracking, name="track"),
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),

@@ -133,6 +133,11 @@ USE_I18N = True
 USE_TZ = True
 COMPANY_CURRENCY = "EUR"
 COMPANY_NAME = os.environ.get("TREUE_COMPANY_NAME", "Muster Maschinenbau GmbH")
+# The letterhead of letters: the sender line above the address window and the footer lines.
+COMPANY_ADDRESS = os.environ.get("TREUE_COMPANY_ADDRESS", "Industriestraße 12 · 73760 Ostfildern")
+COMPANY_CONTACT = os.environ.get(
+    "TREUE_COMPANY_CONTACT", "Telefon +49 711 000000 · info@muster-maschinenbau.example"
+)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -111,6 +111,25 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
         lambda u: 404,
         404,
     ),
+    "communications/letters/": (
+        "get",
+        "/communications/letters/",
+        _perm(Perm.CONTACT_CHANGE),
+        302,
+    ),
+    # No letter has that id: who may print letters gets 404, never another object.
+    "communications/letters/<int:pk>/pdf/": (
+        "get",
+        "/communications/letters/999999/pdf/",
+        lambda u: 404 if u.has_treue_perm(Perm.CONTACT_CHANGE) else 403,
+        302,
+    ),
+    "communications/letters/<int:pk>/printed/": (
+        "post",
+        "/communications/letters/999999/printed/",
+        lambda u: 404 if u.has_treue_perm(Perm.CONTACT_CHANGE) else 403,
+        302,
+    ),
     "i18n/setlang/": ("post", "/i18n/setlang/", lambda u: 302, 302),
     "admin/": (
         "get",

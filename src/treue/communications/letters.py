@@ -1,0 +1,33 @@
+"""Letters as PDF (WeasyPrint), in the DIN 5008 layout, from a communication's text."""
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from treue.customers.models import AddressKind
+
+from .models import Communication
+
+
+def letter_pdf(*, communication: Communication) -> bytes:
+    from weasyprint import CSS, HTML  # heavy import, only where letters are printed
+
+    customer = communication.customer
+    address = customer.addresses.filter(kind=AddressKind.BILLING).first()
+    with translation.override(communication.language):
+        html = render_to_string(
+            "communications/letter.html",
+            {
+                "communication": communication,
+                "customer": customer,
+                "contact": communication.contact,
+                "address": address,
+                "company": settings.COMPANY_NAME,
+                "company_address": settings.COMPANY_ADDRESS,
+                "company_contact": settings.COMPANY_CONTACT,
+                "today": timezone.localdate(),
+            },
+        )
+    stylesheet = CSS(filename=finders.find("treue/letter.css"))
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
