@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Delivery, DeliveryLine, Order, OrderLine, Product
+from .models import Delivery, DeliveryLine, Order, OrderLine, Product, ProductionStage
 
 
 @admin.register(Product)
@@ -39,3 +39,10 @@ class DeliveryAdmin(admin.ModelAdmin):
     search_fields = ["number", "order__number"]
     raw_id_fields = ["order"]
     inlines = [DeliveryLineInline]
+
+
+@admin.register(ProductionStage)
+class ProductionStageAdmin(admin.ModelAdmin):
+    list_display = ["position", "code", "name_de", "name_en"]
+    list_display_links = ["code"]
+    ordering = ["position"]

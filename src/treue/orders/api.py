@@ -29,6 +29,8 @@ from .schemas import (
     ProductPatch,
     PromisedDateChangeIn,
     PromisedDateChangeOut,
+    StageEventIn,
+    StageEventOut,
 )
 from .services import OrderChanges, ProductChanges
 
@@ -182,5 +184,32 @@ def promised_date_change(
             "notice_days": change.notice_days,
             "announced_late": change.announced_late,
             "communications": notices,
+        },
+    )
+
+
+@orders_router.post(
+    "/{number}/stage-events",
+    response={200: StageEventOut, 201: StageEventOut},
+    auth=can(Perm.ORDER_CHANGE),
+    summary="Record that the order reached a production stage (201; 200 for a known external id)",
+)
+def stage_event_record(request: HttpRequest, number: str, payload: StageEventIn) -> Status:
+    event, created = services.order_stage_event_record(
+        order=selectors.order_get(number=number),
+        stage=payload.stage,
+        occurred_at=payload.occurred_at,
+        source=ChangeSource.API,
+        external_id=payload.external_id,
+        by=api_user(request),
+    )
+    return Status(
+        201 if created else 200,
+        {
+            "stage_code": event.stage.code,
+            "occurred_at": event.occurred_at,
+            "source": event.source,
+            "external_id": event.external_id,
+            "created": created,
         },
     )

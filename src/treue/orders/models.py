@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from treue.core.money import Currency, money_field, rate_field
@@ -192,6 +193,71 @@ class PromisedDateChange(models.Model):
     def announced_late(self) -> bool:
         """Told after the old promised date had passed."""
         return self.notice_days < 0
+
+
+class ProductionStage(models.Model):
+    """One step an order goes through (received, engineering, manufacturing …), in order.
+
+    The list is data: a company keeps the stages its ERP or MES reports. Names are stored in both
+    interface languages, since customers read them on the tracking page.
+    """
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name_de = models.CharField(_("name (German)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("production stage")
+        verbose_name_plural = _("production stages")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "de").startswith("en") else self.name_de
+
+
+class StageEvent(models.Model):
+    """An order reached a stage: when, and who said so (a page, the API or an ERP/MES import)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="stage_events")
+    stage = models.ForeignKey(
+        ProductionStage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField(_("reached at"))
+    source = models.CharField(
+        _("source"), max_length=10, choices=ChangeSource.choices, default=ChangeSource.PAGE
+    )
+    # The sender's id of the event: the same event sent twice is recorded once.
+    external_id = models.CharField(_("external event id"), max_length=100, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("stage event")
+        verbose_name_plural = _("stage events")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["order", "occurred_at"], name="stage_event_order_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="stage_event_external_id_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.stage_id} @ {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
 class Delivery(models.Model):

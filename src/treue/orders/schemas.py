@@ -185,3 +185,19 @@ class PromisedDateChangeOut(OutputSchema):
     communications: list[CommunicationOut] = Field(
         description="The delay notices planned (none for an earlier date)"
     )
+
+
+class StageEventIn(InputSchema):
+    stage: str = Field(min_length=1, max_length=30, description="Code of a production stage")
+    occurred_at: datetime.datetime = Field(description="When the order reached it")
+    external_id: str = Field(
+        "", max_length=100, description="The sender's event id; an id sent again changes nothing"
+    )
+
+
+class StageEventOut(OutputSchema):
+    stage: str = Field(validation_alias="stage_code")
+    occurred_at: datetime.datetime
+    source: str
+    external_id: str
+    created: bool = Field(description="False when the external id had been recorded before")

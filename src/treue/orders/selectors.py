@@ -29,6 +29,7 @@ from .models import (
     OrderStatus,
     Product,
     PromisedDateChange,
+    StageEvent,
 )
 
 _MONEY: DecimalField = DecimalField(max_digits=18, decimal_places=2)
@@ -177,3 +178,10 @@ def order_for_tracking(*, number: str, token: str) -> Order | None:
     if order is None or not secrets.compare_digest(order.tracking_token, token):
         return None
     return order
+
+
+def order_timeline(*, order: Order) -> list[StageEvent]:
+    """The stages the order reached, in the order they happened."""
+    return list(
+        StageEvent.objects.filter(order=order).select_related("stage").order_by("occurred_at", "id")
+    )

@@ -32,7 +32,9 @@ from .models import (
     OrderLine,
     OrderStatus,
     Product,
+    ProductionStage,
     PromisedDateChange,
+    StageEvent,
 )
 from .selectors import order_tracking_url
 
@@ -320,3 +322,60 @@ def order_update(*, order: Order, data: OrderChanges) -> Order:
     clean_or_raise(order, errors, exclude=["customer"])
     order.save(update_fields=list(data))
     return order
+
+
+STAGE_CLOCK_TOLERANCE = datetime.timedelta(hours=1)
+
+
+@transaction.atomic
+def order_stage_event_record(
+    *,
+    order: Order,
+    stage: str,
+    occurred_at: datetime.datetime,
+    source: str = ChangeSource.PAGE,
+    external_id: str = "",
+    by: User | None = None,
+) -> tuple[StageEvent, bool]:
+    """Record that `order` reached `stage`; returns the event and whether it is new.
+
+    An event whose `external_id` was recorded before changes nothing (an ERP may send it twice).
+    """
+    external_id = external_id.strip()
+    if external_id:
+        existing = StageEvent.objects.filter(external_id=external_id).first()
+        if existing is not None:
+            if existing.order_id != order.pk:
+                raise ValidationError(
+                    {
+                        "external_id": _("The event %(id)s was recorded for another order.")
+                        % {"id": external_id}
+                    }
+                )
+            return existing, False
+    errors: FieldErrors = {}
+    production_stage = ProductionStage.objects.filter(code=stage).first()
+    if production_stage is None:
+        add_error(
+            errors,
+            "stage",
+            _("No production stage %(stage)s; known are: %(known)s.")
+            % {
+                "stage": stage,
+                "known": ", ".join(ProductionStage.objects.values_list("code", flat=True)),
+            },
+            code="does_not_exist",
+        )
+    if occurred_at > timezone.now() + STAGE_CLOCK_TOLERANCE:
+        add_error(errors, "occurred_at", _("The event lies in the future."), code="future")
+    if errors or production_stage is None:
+        raise ValidationError(errors)
+    event = StageEvent.objects.create(
+        order=order,
+        stage=production_stage,
+        occurred_at=occurred_at,
+        source=source,
+        external_id=external_id,
+        by=by,
+    )
+    return event, True

@@ -34,6 +34,7 @@ def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
             "can_change": request.user.has_treue_perm(Perm.ORDER_CHANGE)
             and order.status not in CLOSED_STATUSES,
             "changes": selectors.promised_date_changes(order=order)[:50],
+            "timeline": selectors.order_timeline(order=order),
             "communications": communication_list(order=order)[:50],
         },
     )
@@ -99,7 +100,12 @@ def order_tracking(request: HttpRequest, number: str, token: str) -> HttpRespons
     order = selectors.order_for_tracking(number=number, token=token)
     if order is None:
         raise Http404
-    response = render(request, "orders/tracking.html", {"order": order})
+    timeline = selectors.order_timeline(order=order)
+    response = render(
+        request,
+        "orders/tracking.html",
+        {"order": order, "timeline": timeline, "stage": timeline[-1].stage if timeline else None},
+    )
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response

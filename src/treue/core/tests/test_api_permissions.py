@@ -37,6 +37,7 @@ OPERATIONS = [
     ("patch", "/api/v1/orders/{number}", Perm.ORDER_CHANGE),
     ("post", "/api/v1/orders/{number}/lines/{line_no}/promised-date", Perm.ORDER_CHANGE),
     ("get", "/api/v1/communications", Perm.ORDER_VIEW),
+    ("post", "/api/v1/orders/{number}/stage-events", Perm.ORDER_CHANGE),
     ("get", "/api/v1/invoices", Perm.INVOICE_VIEW),
     ("post", "/api/v1/invoices", Perm.INVOICE_CHANGE),
     ("get", "/api/v1/invoices/{number}", Perm.INVOICE_VIEW),

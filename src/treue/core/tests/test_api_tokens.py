@@ -133,6 +133,7 @@ def test_the_openapi_schema_needs_no_token_and_names_every_resource(client: Clie
         "/api/v1/orders",
         "/api/v1/orders/{number}",
         "/api/v1/orders/{number}/lines/{line_no}/promised-date",
+        "/api/v1/orders/{number}/stage-events",
         "/api/v1/products",
         "/api/v1/products/{article_number}",
     ]

@@ -31,7 +31,7 @@ def test_the_customer_follows_the_order_without_logging_in(
     )
     DeliveryLine.objects.create(delivery=delivery, order_line=line, quantity=1)
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = client.get(_url(order))
 
     body = response.content.decode()
