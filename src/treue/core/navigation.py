@@ -27,6 +27,7 @@ def navigation_for(user: User, path: str) -> list[NavItem]:
             Perm.ACTIVITY_HAND_OVER_ANY,
         ),
         (_("Customers"), reverse("customers:list"), Perm.CUSTOMER_VIEW),
+        (_("Lead times"), reverse("orders:production_cycle"), Perm.ORDER_CHANGE),
         # Whoever keeps up the correspondence prints the letters of contacts who want letters.
         (_("Letters"), reverse("communications:print_queue"), Perm.CONTACT_CHANGE),
         (_("Administration"), reverse("admin:index"), Perm.ADMIN_SITE),

@@ -185,3 +185,23 @@ def order_timeline(*, order: Order) -> list[StageEvent]:
     return list(
         StageEvent.objects.filter(order=order).select_related("stage").order_by("occurred_at", "id")
     )
+
+
+OPEN_STATUSES = (OrderStatus.OPEN, OrderStatus.IN_PRODUCTION)
+
+
+def production_cycle_affected_lines(
+    *, product_line: str, from_date: datetime.date
+) -> QuerySet[OrderLine]:
+    """Open, not fully delivered lines of `product_line` promised on or after `from_date`."""
+    return (
+        OrderLine.objects.filter(
+            product__product_line=product_line,
+            promised_date__gte=from_date,
+            order__status__in=OPEN_STATUSES,
+        )
+        .annotate(delivered_quantity=_delivered_quantity())
+        .filter(delivered_quantity__lt=F("quantity"))
+        .select_related("order__customer__account_owner", "product")
+        .order_by("promised_date", "order__number", "position")
+    )

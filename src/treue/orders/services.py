@@ -7,6 +7,7 @@ for the second line); a refusing rule BusinessRuleError.
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NotRequired, TypedDict
 
@@ -18,13 +19,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from treue.activities.models import Activity, ActivityOrigin
+from treue.activities.services import activity_create
 from treue.communications.models import CommunicationType
 from treue.communications.services import communication_plan
 from treue.core.errors import BusinessRuleError, FieldErrors, add_error, clean_or_raise
 from treue.core.models import User
 from treue.core.money import round_money
-from treue.customers.models import Customer
+from treue.customers.models import Customer, Segment
 
+from . import selectors
 from .models import (
     ChangeSource,
     Incoterm,
@@ -33,6 +37,7 @@ from .models import (
     OrderStatus,
     Product,
     ProductionStage,
+    ProductLine,
     PromisedDateChange,
     StageEvent,
 )
@@ -379,3 +384,72 @@ def order_stage_event_record(
         by=by,
     )
     return event, True
+
+
+@dataclass(frozen=True)
+class ProductionCycleResult:
+    changes: list[PromisedDateChange]
+    agreement_activities: list[Activity]
+
+
+@transaction.atomic
+def production_cycle_change(
+    *,
+    product_line: str,
+    days: int,
+    from_date: datetime.date,
+    reason: str,
+    by: User | None,
+    today: datetime.date | None = None,
+) -> ProductionCycleResult:
+    """The lead time of a product line grows by `days` from `from_date`: every affected open line
+    is promised that much later (each customer hears of it through the delay notices), and the
+    account owner of every affected A customer gets an activity to agree the new lead times."""
+    today = today or timezone.localdate()
+    if days < 1:
+        raise ValidationError({"days": _("The lead time must grow by at least one day.")})
+    lines = list(
+        selectors.production_cycle_affected_lines(product_line=product_line, from_date=from_date)
+    )
+    changes = [
+        order_line_promised_date_change(
+            line=line,
+            new_date=line.promised_date + datetime.timedelta(days=days),
+            reason=reason,
+            by=by,
+            today=today,
+        )
+        for line in lines
+    ]
+    activities = []
+    a_customers = {
+        line.order.customer_id: line.order.customer
+        for line in lines
+        if line.order.customer.segment == Segment.A
+    }
+    for customer in a_customers.values():
+        owner = customer.account_owner
+        if owner is None:
+            continue
+        activities.append(
+            activity_create(
+                title=_("Agree the longer lead times with %(customer)s")
+                % {"customer": customer.name},
+                owner=owner,
+                due_on=today + datetime.timedelta(days=2),
+                customer=customer,
+                description=_(
+                    "The lead time of %(line)s grows by %(days)s days from %(date)s (%(reason)s). "
+                    "The delay notices are planned; talk the new dates through with the customer."
+                )
+                % {
+                    "line": ProductLine(product_line).label,
+                    "days": days,
+                    "date": date_format(from_date, "SHORT_DATE_FORMAT"),
+                    "reason": reason,
+                },
+                origin=ActivityOrigin.SYSTEM,
+                by=by,
+            )
+        )
+    return ProductionCycleResult(changes=changes, agreement_activities=activities)

@@ -14,7 +14,7 @@ from treue.core.ratelimit import client_address, rate_limit_exceeded
 from treue.core.roles import Perm
 
 from . import selectors, services
-from .forms import PromisedDateChangeForm
+from .forms import ProductionCycleForm, PromisedDateChangeForm
 from .models import ChangeSource, Order, OrderLine
 from .services import CLOSED_STATUSES
 
@@ -109,3 +109,54 @@ def order_tracking(request: HttpRequest, number: str, token: str) -> HttpRespons
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+PREVIEW_ROWS = 100
+
+
+@require_perm(Perm.ORDER_CHANGE)
+def production_cycle(request: AuthedRequest) -> HttpResponse:
+    """A product line's lead time grows: first see every affected line and customer, then
+    re-promise them all at once."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = ProductionCycleForm(data or None)
+    context: dict[str, object] = {"form": form, "lines": None}
+    if form.is_bound and form.is_valid():
+        values = form.cleaned_data
+        if request.method == "POST":
+            result = services.production_cycle_change(
+                product_line=values["product_line"],
+                days=values["days"],
+                from_date=values["from_date"],
+                reason=values["reason"],
+                by=request.user,
+            )
+            messages.success(
+                request,
+                _(
+                    "%(lines)s lines promised later; the customers will be told, and "
+                    "%(activities)s account owners agree the new dates with their A customers."
+                )
+                % {
+                    "lines": len(result.changes),
+                    "activities": len(result.agreement_activities),
+                },
+            )
+            return redirect("orders:production_cycle")
+        lines = selectors.production_cycle_affected_lines(
+            product_line=values["product_line"], from_date=values["from_date"]
+        )
+        customers = {line.order.customer for line in lines}
+        context.update(
+            {
+                "lines": list(lines[:PREVIEW_ROWS]),
+                "line_count": len(lines),
+                "customer_count": len(customers),
+                "a_customers": sorted(
+                    (c for c in customers if c.segment == "a"), key=lambda c: c.name
+                ),
+                "preview_rows": PREVIEW_ROWS,
+            }
+        )
+    status = 422 if form.is_bound and not form.is_valid() else 200
+    return render(request, "orders/production_cycle.html", context, status=status)

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 from html import escape
 
@@ -41,3 +42,9 @@ def filter_select(field: BoundField) -> SafeString:
     return mark_safe(  # noqa: S308 - every value above is escaped
         f'<select name="{escape(field.html_name)}" id="{field_id}"{invalid}>{options}</select>'
     )
+
+
+@register.filter
+def add_days(day: datetime.date, days: int) -> datetime.date:
+    """{{ line.promised_date|add_days:3 }}"""
+    return day + datetime.timedelta(days=int(days))

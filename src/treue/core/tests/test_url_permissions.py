@@ -98,6 +98,12 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
         302,
     ),
     "orders/<str:number>/": ("get", "/orders/A-2024-0001/", _perm(Perm.ORDER_VIEW), 302),
+    "orders/production-cycle/": (
+        "get",
+        "/orders/production-cycle/",
+        _perm(Perm.ORDER_CHANGE),
+        302,
+    ),
     "orders/<str:number>/lines/<int:line_no>/promised-date/": (
         "get",
         "/orders/A-2024-0001/lines/10/promised-date/",
