@@ -191,13 +191,17 @@ OPEN_STATUSES = (OrderStatus.OPEN, OrderStatus.IN_PRODUCTION)
 
 
 def production_cycle_affected_lines(
-    *, product_line: str, from_date: datetime.date
+    *, product_line: str, from_date: datetime.date, today: datetime.date
 ) -> QuerySet[OrderLine]:
-    """Open, not fully delivered lines of `product_line` promised on or after `from_date`."""
+    """Open, not fully delivered lines of `product_line` promised on or after `from_date`.
+
+    Lines whose date has passed already are late; the cycle change does not re-promise them
+    (a person does, with a date that lies ahead), so the earliest date counted is today.
+    """
     return (
         OrderLine.objects.filter(
             product__product_line=product_line,
-            promised_date__gte=from_date,
+            promised_date__gte=max(from_date, today),
             order__status__in=OPEN_STATUSES,
         )
         .annotate(delivered_quantity=_delivered_quantity())

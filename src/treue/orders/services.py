@@ -409,7 +409,9 @@ def production_cycle_change(
     if days < 1:
         raise ValidationError({"days": _("The lead time must grow by at least one day.")})
     lines = list(
-        selectors.production_cycle_affected_lines(product_line=product_line, from_date=from_date)
+        selectors.production_cycle_affected_lines(
+            product_line=product_line, from_date=from_date, today=today
+        )
     )
     changes = [
         order_line_promised_date_change(

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -124,13 +125,21 @@ def production_cycle(request: AuthedRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         values = form.cleaned_data
         if request.method == "POST":
-            result = services.production_cycle_change(
-                product_line=values["product_line"],
-                days=values["days"],
-                from_date=values["from_date"],
-                reason=values["reason"],
-                by=request.user,
-            )
+            try:
+                result = services.production_cycle_change(
+                    product_line=values["product_line"],
+                    days=values["days"],
+                    from_date=values["from_date"],
+                    reason=values["reason"],
+                    by=request.user,
+                )
+            except (ValidationError, BusinessRuleError) as exc:
+                # Another user changed a line since the preview; nothing was written.
+                detail = (
+                    exc.detail if isinstance(exc, BusinessRuleError) else " ".join(exc.messages)
+                )
+                form.add_error(None, detail)
+                return render(request, "orders/production_cycle.html", context, status=409)
             messages.success(
                 request,
                 _(
@@ -144,7 +153,9 @@ def production_cycle(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("orders:production_cycle")
         lines = selectors.production_cycle_affected_lines(
-            product_line=values["product_line"], from_date=values["from_date"]
+            product_line=values["product_line"],
+            from_date=values["from_date"],
+            today=timezone.localdate(),
         )
         customers = {line.order.customer for line in lines}
         context.update(

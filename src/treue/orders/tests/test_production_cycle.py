@@ -81,3 +81,17 @@ def test_a_non_positive_number_of_days_is_refused_on_the_page(
 
     assert response.status_code == 422
     assert PromisedDateChange.objects.count() == 0
+
+
+def test_lines_whose_date_has_passed_are_left_to_a_person(customer_world: dict) -> None:
+    # Line 10 (2024-04-02) has passed on 2024-04-05, line 20 (2024-04-20) lies ahead.
+    result = production_cycle_change(
+        product_line="machines",
+        days=1,
+        from_date=datetime.date(2024, 3, 1),
+        reason="Engpass",
+        by=None,
+        today=datetime.date(2024, 4, 5),
+    )
+
+    assert [c.order_line.position for c in result.changes] == [20]
