@@ -172,7 +172,7 @@ def promised_date_change(
         by=api_user(request),
         source=ChangeSource.API,
     )
-    notices = communications_with_item(order=line.order, key=f"promised-date-change:{change.pk}")
+    notices = communications_with_item(order=line.order, key=change.notice_key)
     return Status(
         201,
         {

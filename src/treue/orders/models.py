@@ -190,6 +190,11 @@ class PromisedDateChange(models.Model):
         return self.new_date > self.old_date
 
     @property
+    def notice_key(self) -> str:
+        """The item key of this change in the delay notice that tells the customer."""
+        return f"promised-date-change:{self.pk}"
+
+    @property
     def announced_late(self) -> bool:
         """Told after the old promised date had passed."""
         return self.notice_days < 0

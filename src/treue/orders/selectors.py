@@ -21,6 +21,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 
+from treue.customers.models import Customer, Segment
+
 from .models import (
     Delivery,
     DeliveryLine,
@@ -209,3 +211,9 @@ def production_cycle_affected_lines(
         .select_related("order__customer__account_owner", "product")
         .order_by("promised_date", "order__number", "position")
     )
+
+
+def production_cycle_a_customers(*, lines: list[OrderLine]) -> list[Customer]:
+    """The A customers among the affected lines, by name: their account owners agree the dates."""
+    customers = {line.order.customer_id: line.order.customer for line in lines}
+    return sorted((c for c in customers.values() if c.segment == Segment.A), key=lambda c: c.name)

@@ -26,7 +26,7 @@ from treue.communications.services import communication_plan
 from treue.core.errors import BusinessRuleError, FieldErrors, add_error, clean_or_raise
 from treue.core.models import User
 from treue.core.money import round_money
-from treue.customers.models import Customer, Segment
+from treue.customers.models import Customer
 
 from . import selectors
 from .models import (
@@ -296,7 +296,7 @@ def order_line_promised_date_change(
             customer=order.customer,
             order=order,
             item={
-                "key": f"promised-date-change:{change.pk}",
+                "key": change.notice_key,
                 "line_no": line.position,
                 "article_number": line.product.article_number,
                 "product": line.product.name,
@@ -424,12 +424,7 @@ def production_cycle_change(
         for line in lines
     ]
     activities = []
-    a_customers = {
-        line.order.customer_id: line.order.customer
-        for line in lines
-        if line.order.customer.segment == Segment.A
-    }
-    for customer in a_customers.values():
+    for customer in selectors.production_cycle_a_customers(lines=lines):
         owner = customer.account_owner
         if owner is None:
             continue

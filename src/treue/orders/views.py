@@ -157,15 +157,13 @@ def production_cycle(request: AuthedRequest) -> HttpResponse:
             from_date=values["from_date"],
             today=timezone.localdate(),
         )
-        customers = {line.order.customer for line in lines}
+        affected = list(lines)
         context.update(
             {
-                "lines": list(lines[:PREVIEW_ROWS]),
-                "line_count": len(lines),
-                "customer_count": len(customers),
-                "a_customers": sorted(
-                    (c for c in customers if c.segment == "a"), key=lambda c: c.name
-                ),
+                "lines": affected[:PREVIEW_ROWS],
+                "line_count": len(affected),
+                "customer_count": len({line.order.customer_id for line in affected}),
+                "a_customers": selectors.production_cycle_a_customers(lines=affected),
                 "preview_rows": PREVIEW_ROWS,
             }
         )
