@@ -67,7 +67,7 @@ FAMILIES: tuple[Family, ...] = (
         ),
     ),
     Family(
-        "spare_parts", "ET", (0.50, 0.70), 50, (2, 10), 0, True,
+        "spare_parts", "ET", (0.50, 0.70), 50, (1, 4), 0, True,
         (
             ("Spindellager 7014", 286.00), ("Spindellager 7016", 348.00),
             ("Kugelgewindetrieb 32x10", 1_240.00), ("Kugelgewindetrieb 40x20", 1_890.00),

@@ -364,6 +364,15 @@ class _Writer:
             ),
         )
 
+    def incoterm_places(self, incoterm: Any, cust: Any) -> list[str]:
+        """The named place: the works for the E and F rules, the customer's town for the rest."""
+        works = "Ostfildern"  # the demo company's works (settings.COMPANY_ADDRESS)
+        towns = [places.CITIES[int(i)].name for i in self.plan.cust["city"].tolist()]
+        return [
+            works if INCOTERMS[term] in {"EXW", "FCA"} else towns[c]
+            for term, c in zip(incoterm.tolist(), cust.tolist(), strict=True)
+        ]
+
     def orders(self) -> None:
         plan, c, o, ln = self.plan, self.plan.cust, self.plan.orders, self.plan.lines
         ids = self.ids(Order, len(o["day"]))
@@ -376,7 +385,7 @@ class _Writer:
         self.insert(
             Order,
             "id number customer order_date customer_reference currency exchange_rate incoterm"
-            " status tracking_token",
+            " status tracking_token received_at target_lead_hours incoterm_place",
             zip(
                 ids,
                 per_year_numbers("AU", o["day"]),
@@ -388,6 +397,9 @@ class _Writer:
                 np.array(INCOTERMS)[o["incoterm"]].tolist(),
                 np.array(ORDER_STATUSES)[o["status"]].tolist(),
                 tracking_tokens(plan.rng("tracking"), len(ids)),
+                local_datetimes(o["day"], o["received_minutes"]),
+                [settings.SPARE_PART_TARGET_HOURS if s else None for s in o["spare_part"].tolist()],
+                self.incoterm_places(o["incoterm"], o["cust"]),
                 strict=True,
             ),
         )
@@ -413,12 +425,15 @@ class _Writer:
         d, dl = plan.deliveries, plan.delivery_lines
         self.insert(
             Delivery,
-            "id number order shipped_on",
+            "id number order shipped_on shipped_at override_reason source",
             zip(
                 self.ids(Delivery, len(d["day"])),
                 per_year_numbers("LS", d["day"]),
                 self.order_id[d["order"]].tolist(),
                 self.dates(d["day"]),
+                local_datetimes(d["day"], d["minutes"]),
+                [""] * len(d["day"]),
+                ["import"] * len(d["day"]),
                 strict=True,
             ),
         )

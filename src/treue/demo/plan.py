@@ -490,6 +490,9 @@ def _plan_orders(plan: Plan, products: dict[str, Arr]) -> None:
         "incoterm": incoterm,
         "cancelled": cancelled,
         "month": months,
+        # Orders of spare parts alone are spare-part orders, with a target lead time.
+        "spare_part": order_rank == 0,
+        "received_minutes": plan.rng("order_times").integers(7 * 60, 17 * 60, n_orders),
     }
     plan.lines = {
         "order": line_order,
@@ -591,7 +594,15 @@ def _plan_deliveries(plan: Plan) -> None:
     dl_line = np.concatenate((line_ids[in_first], line_ids[in_second]))
     dl_qty = np.concatenate((first_qty[in_first], (q - first_half)[in_second]))
     ordering = np.lexsort((dl_line, dl_delivery))
-    plan.deliveries = {"day": d_day, "order": d_order}
+    # Shipped during the working day, and never before the order came in.
+    d_minutes = plan.rng("delivery_times").integers(8 * 60, 17 * 60, len(d_day))
+    same_day = d_day == o["day"][d_order]
+    d_minutes = np.where(
+        same_day,
+        np.minimum(np.maximum(d_minutes, o["received_minutes"][d_order] + 90), 23 * 60),
+        d_minutes,
+    )
+    plan.deliveries = {"day": d_day, "order": d_order, "minutes": d_minutes}
     plan.delivery_lines = {
         "delivery": dl_delivery[ordering],
         "line": dl_line[ordering],

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from treue.core.money import Currency, money_field, rate_field
-from treue.customers.models import Customer
+from treue.customers.models import Channel, Customer
 
 
 class ProductLine(models.TextChoices):
@@ -76,6 +76,18 @@ class Order(models.Model):
     exchange_rate = rate_field(_("exchange rate to EUR"), default=Decimal(1))
     incoterm = models.CharField(
         _("Incoterms"), max_length=3, choices=Incoterm.choices, default=Incoterm.DAP
+    )
+    incoterm_place = models.CharField(
+        _("Incoterms place"),
+        max_length=100,
+        blank=True,
+        help_text=_("The named place of the Incoterms 2020 rule, e.g. “DAP Ulm”."),
+    )
+    # When the order came in; the lead time of a spare-part order is measured from here.
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    # Set for spare-part orders: the customer waits with a machine standing still.
+    target_lead_hours = models.PositiveIntegerField(
+        _("target lead time (hours)"), null=True, blank=True
     )
     status = models.CharField(
         _("status"), max_length=15, choices=OrderStatus.choices, default=OrderStatus.OPEN
@@ -265,15 +277,78 @@ class StageEvent(models.Model):
         return f"{self.order_id}: {self.stage_id} @ {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
+class PartialDeliveryAgreement(models.Model):
+    """The customer agreed that an order may arrive in parts: who, when, through which channel."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="partial_delivery_agreements"
+    )
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agreed_by = models.CharField(_("agreed by"), max_length=200)
+    agreed_at = models.DateTimeField(_("agreed at"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partial-delivery agreement")
+        verbose_name_plural = _("partial-delivery agreements")
+        ordering = ["-agreed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.agreed_by}"
+
+
 class Delivery(models.Model):
     number = models.CharField(_("delivery number"), max_length=20, unique=True)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="deliveries")
     shipped_on = models.DateField(_("shipped on"))
+    # Exact time of shipping where known (posted through treue); the demo and old imports only
+    # know the day.
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    # A delivery that leaves the order incomplete rests on the customer's agreement or on a
+    # shipping lead's override with a reason.
+    agreement = models.ForeignKey(
+        PartialDeliveryAgreement,
+        verbose_name=_("partial-delivery agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=ChangeSource.choices, default=ChangeSource.PAGE
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         ordering = ["-shipped_on", "-id"]
+        indexes = [models.Index(fields=["order", "shipped_on"], name="delivery_order_idx")]
 
     def __str__(self) -> str:
         return self.number
@@ -297,3 +372,43 @@ class DeliveryLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id}: {self.quantity}"
+
+
+class OrderConfirmation(models.Model):
+    """One numbered version of an order confirmation (*Auftragsbestätigung*), as sent.
+
+    `content` is what the version confirmed (lines, totals, terms) so that the next version can
+    say what changed; `pdf` is the document the customer received.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="confirmations")
+    version = models.PositiveSmallIntegerField(_("version"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    content = models.JSONField(_("content"))
+    changes = models.JSONField(_("changes"), default=list)
+    pdf = models.BinaryField(_("PDF"))
+
+    class Meta:
+        verbose_name = _("order confirmation")
+        verbose_name_plural = _("order confirmations")
+        ordering = ["order", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "version"], name="order_confirmation_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} v{self.version}"
+
+    @property
+    def filename(self) -> str:
+        return f"{_('order-confirmation')}-{self.content['number']}-v{self.version}.pdf"

@@ -139,6 +139,21 @@ COMPANY_CONTACT = os.environ.get(
     "TREUE_COMPANY_CONTACT", "Telefon +49 711 000000 · info@muster-maschinenbau.example"
 )
 
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {raw!r}.")
+    return value
+
+
+# A spare-part order should leave the house within this many hours of coming in.
+SPARE_PART_TARGET_HOURS = _positive_int("TREUE_SPARE_PART_TARGET_HOURS", 48)
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
