@@ -7,10 +7,16 @@ from django.utils import timezone, translation
 
 from treue.customers.models import AddressKind
 
+from .documents import documents
 from .models import Communication
 
 
 def letter_pdf(*, communication: Communication) -> bytes:
+    """The letter to print; a document that is a letter itself (an order confirmation) is
+    printed as it is."""
+    attached = documents(communication)
+    if attached:
+        return attached[0].content
     from weasyprint import CSS, HTML  # heavy import, only where letters are printed
 
     customer = communication.customer

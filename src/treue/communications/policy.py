@@ -13,7 +13,7 @@ queries per recipient.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from treue.customers.models import Channel, Contact, Depth
+from treue.customers.models import Channel, Contact, Customer, Depth
 
 from .models import RecipientRule
 
@@ -27,6 +27,14 @@ class Recipient:
     language: str
     depth: str
     note: str = ""  # why the policy chose a fallback, for the status history
+
+
+GERMAN_SPEAKING = frozenset({"DE", "AT", "CH"})
+
+
+def customer_language(customer: Customer) -> str:
+    """The language of documents addressed to the company as a whole, not to a contact."""
+    return "de" if customer.country in GERMAN_SPEAKING else "en"
 
 
 def channel_available(channel: str, contact: Contact, *, has_postal_address: bool) -> bool:

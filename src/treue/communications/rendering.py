@@ -19,7 +19,13 @@ from django.utils import translation
 from .models import CommunicationTemplate, TemplateChannel, template_channel
 
 # Plain text: nothing is HTML-escaped (an e-mail body is not a web page).
-ENGINE = Engine(autoescape=False, libraries={"i18n": "django.templatetags.i18n"})
+ENGINE = Engine(
+    autoescape=False,
+    libraries={
+        "i18n": "django.templatetags.i18n",
+        "treue_messages": "treue.communications.templatetags.treue_messages",
+    },
+)
 
 
 @dataclass(frozen=True)

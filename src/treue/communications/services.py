@@ -27,7 +27,7 @@ from treue.core.models import User
 from treue.customers.models import AddressKind, Channel, Customer
 from treue.orders.models import Order
 
-from . import policy
+from . import documents, policy
 from .models import (
     Communication,
     CommunicationEvent,
@@ -82,7 +82,7 @@ def communication_plan(
         rule=rule,
         contacts=contacts,
         has_postal_address=has_address,
-        customer_language="en" if customer.country not in {"DE", "AT", "CH"} else "de",
+        customer_language=policy.customer_language(customer),
     )
     waiting = list(
         Communication.objects.select_for_update().filter(
@@ -218,6 +218,7 @@ def _send_email(communication: Communication, now: datetime.datetime) -> Communi
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[contact.email],
         headers={"Message-ID": communication.message_id},
+        attachments=documents.attachments(communication),
     )
     connection = get_connection()
     try:

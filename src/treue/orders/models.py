@@ -411,4 +411,5 @@ class OrderConfirmation(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"{_('order-confirmation')}-{self.content['number']}-v{self.version}.pdf"
+        name = _("order-confirmation")  # a file name: ASCII, no spaces
+        return f"{name}-{self.content['number']}-v{self.version}.pdf"

@@ -67,7 +67,8 @@ _MARGIN = ExpressionWrapper(
 )
 
 
-def _delivered_quantity() -> Coalesce:
+def delivered_quantity() -> Coalesce:
+    """An order line's quantity shipped so far (annotate OrderLine querysets with it)."""
     delivered = (
         DeliveryLine.objects.filter(order_line=OuterRef("pk"))
         .values("order_line")
@@ -80,19 +81,11 @@ def _delivered_quantity() -> Coalesce:
 def order_details(*, orders: QuerySet[Order]) -> QuerySet[Order]:
     """`orders` with customer number, lines (with article number and the quantity delivered)
     and totals summed in SQL."""
-    delivered = (
-        DeliveryLine.objects.filter(order_line=OuterRef("pk"))
-        .values("order_line")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
     lines = (
         OrderLine.objects.select_related("product")
         .annotate(
             article_number=F("product__article_number"),
-            delivered_quantity=Coalesce(
-                Subquery(delivered), Value(Decimal(0)), output_field=_QUANTITY
-            ),
+            delivered_quantity=delivered_quantity(),
         )
         .order_by("position")
     )
@@ -170,7 +163,7 @@ def order_for_tracking(*, number: str, token: str) -> Order | None:
             Prefetch(
                 "lines",
                 queryset=OrderLine.objects.select_related("product")
-                .annotate(delivered_quantity=_delivered_quantity())
+                .annotate(delivered_quantity=delivered_quantity())
                 .order_by("position"),
             ),
             Prefetch("deliveries", queryset=Delivery.objects.order_by("shipped_on", "id")),
@@ -206,7 +199,7 @@ def production_cycle_affected_lines(
             promised_date__gte=max(from_date, today),
             order__status__in=OPEN_STATUSES,
         )
-        .annotate(delivered_quantity=_delivered_quantity())
+        .annotate(delivered_quantity=delivered_quantity())
         .filter(delivered_quantity__lt=F("quantity"))
         .select_related("order__customer__account_owner", "product")
         .order_by("promised_date", "order__number", "position")

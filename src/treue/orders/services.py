@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,22 +19,28 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from treue.activities.models import Activity, ActivityOrigin
-from treue.activities.services import activity_create
+from treue.activities.models import Activity, ActivityOrigin, ActivityStatus
+from treue.activities.services import activity_complete, activity_create
 from treue.communications.models import CommunicationType
+from treue.communications.policy import customer_language
 from treue.communications.services import communication_plan
 from treue.core.errors import BusinessRuleError, FieldErrors, add_error, clean_or_raise
 from treue.core.models import User
-from treue.core.money import round_money
-from treue.customers.models import Customer
+from treue.core.money import format_number, round_money
+from treue.core.roles import Role
+from treue.customers.models import Contact, Customer
 
-from . import selectors
+from . import confirmations, selectors
 from .models import (
     ChangeSource,
+    Delivery,
+    DeliveryLine,
     Incoterm,
     Order,
+    OrderConfirmation,
     OrderLine,
     OrderStatus,
+    PartialDeliveryAgreement,
     Product,
     ProductionStage,
     ProductLine,
@@ -450,3 +456,340 @@ def production_cycle_change(
             )
         )
     return ProductionCycleResult(changes=changes, agreement_activities=activities)
+
+
+@transaction.atomic
+def order_confirm(*, order: Order, by: User | None) -> OrderConfirmation:
+    """Issue the next version of the order confirmation and send it through the channel policy.
+
+    The first version confirms the order; each later one lists what changed since the last. An
+    order that has not changed since its last version is not confirmed again.
+    """
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("customer__payment_terms")
+        .get(pk=order.pk)
+    )
+    _refuse_closed(order)
+    if not order.lines.exists():
+        raise BusinessRuleError("order_empty", _("An order without lines cannot be confirmed."))
+    last = order.confirmations.order_by("-version").first()
+    content = confirmations.confirmation_content(order=order)
+    changes = confirmations.confirmation_changes(
+        previous=last.content if last else None, current=content
+    )
+    if last is not None and not changes:
+        raise BusinessRuleError(
+            "confirmation_unchanged",
+            _("Version %(version)s confirms the order as it stands; nothing changed since.")
+            % {"version": last.version},
+        )
+    confirmation = OrderConfirmation.objects.create(
+        order=order,
+        version=last.version + 1 if last else 1,
+        issued_by=by,
+        content=content,
+        changes=changes,
+        pdf=b"",
+    )
+    confirmation.pdf = confirmations.confirmation_pdf(
+        confirmation=confirmation, language=customer_language(order.customer)
+    )
+    confirmation.save(update_fields=["pdf"])
+    communication_plan(
+        type=CommunicationType.ORDER_CONFIRMATION,
+        customer=order.customer,
+        order=order,
+        item={
+            "key": f"order-confirmation:{confirmation.pk}",
+            "version": confirmation.version,
+            "changes": changes,
+        },
+        context={"tracking_url": content["tracking_url"]},
+        by=by,
+    )
+    return confirmation
+
+
+class DeliveryLineData(TypedDict):
+    line_no: int
+    quantity: Decimal
+
+
+def can_override_partial_delivery(user: User | None) -> bool:
+    """A shipping lead (head of a shipping department) may ship in parts without the customer's
+    agreement, giving a reason; so may an administrator."""
+    if user is None:
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.SHIPPING and user.is_department_head)
+
+
+def _open_quantities(order: Order) -> dict[int, tuple[OrderLine, Decimal]]:
+    """Each line by its position, with what is still to be delivered."""
+    lines = (
+        OrderLine.objects.filter(order=order)
+        .select_related("product")
+        .annotate(delivered=selectors.delivered_quantity())
+        .order_by("position")
+    )
+    return {line.position: (line, line.quantity - line.delivered) for line in lines}
+
+
+def delivery_post(
+    *,
+    order: Order,
+    lines: Sequence[DeliveryLineData],
+    by: User | None,
+    number: str = "",
+    shipped_at: datetime.datetime | None = None,
+    override_reason: str = "",
+    source: str = ChangeSource.PAGE,
+) -> Delivery:
+    """Post a shipment of `order`.
+
+    A delivery that leaves the order incomplete needs the customer's recorded agreement, or a
+    shipping lead's override with a reason. Without either it is refused; the customer is asked
+    (a partial-delivery request through the channel policy) and the account owner gets an activity
+    to obtain the agreement. That request is kept although the delivery is refused.
+    """
+    try:
+        return _delivery_post(
+            order=order,
+            lines=lines,
+            by=by,
+            number=number,
+            shipped_at=shipped_at,
+            override_reason=override_reason,
+            source=source,
+        )
+    except _AgreementMissing as missing:
+        partial_delivery_request(order=order, lines=missing.lines, by=by)
+        raise BusinessRuleError(
+            "partial_delivery_not_agreed",
+            _(
+                "This delivery leaves order %(number)s incomplete, and the customer has not agreed "
+                "to a partial delivery. The customer has been asked and the account owner has an "
+                "activity to obtain the agreement; post the delivery once it is recorded."
+            )
+            % {"number": order.number},
+        ) from None
+
+
+class _AgreementMissing(Exception):
+    def __init__(self, lines: list[dict[str, Any]]) -> None:
+        self.lines = lines
+
+
+@transaction.atomic
+def _delivery_post(
+    *,
+    order: Order,
+    lines: Sequence[DeliveryLineData],
+    by: User | None,
+    number: str,
+    shipped_at: datetime.datetime | None,
+    override_reason: str,
+    source: str,
+) -> Delivery:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _refuse_closed(order)
+    now = timezone.now()
+    shipped_at = shipped_at or now
+    override_reason = override_reason.strip()
+    number = number.strip() or _next_delivery_number(shipped_at)
+    errors: FieldErrors = {}
+    if shipped_at > now + STAGE_CLOCK_TOLERANCE:
+        add_error(errors, "shipped_at", _("The shipment lies in the future."), code="future")
+    if Delivery.objects.filter(number=number).exists():
+        add_error(
+            errors,
+            "number",
+            _("A delivery with the number %s exists already.") % number,
+            code="unique",
+        )
+    if not lines:
+        add_error(errors, "lines", _("A delivery needs at least one line."), code="required")
+    open_lines = _open_quantities(order)
+    shipping: dict[int, Decimal] = {}
+    for index, data in enumerate(lines):
+        if data["line_no"] not in open_lines:
+            add_error(
+                errors,
+                f"lines.{index}.line_no",
+                _("Order %(number)s has no position %(line)s.")
+                % {"number": order.number, "line": data["line_no"]},
+                code="does_not_exist",
+            )
+        elif data["line_no"] in shipping:
+            add_error(
+                errors,
+                f"lines.{index}.line_no",
+                _("Position %s appears twice in this delivery.") % data["line_no"],
+                code="unique",
+            )
+        elif data["quantity"] <= 0:
+            add_error(
+                errors,
+                f"lines.{index}.quantity",
+                _("Give a quantity above 0."),
+                code="min_value",
+            )
+        else:
+            shipping[data["line_no"]] = data["quantity"]
+    if override_reason and not can_override_partial_delivery(by):
+        add_error(
+            errors,
+            "override_reason",
+            _("Only a shipping lead may ship in parts without the customer's agreement."),
+            code="forbidden",
+        )
+    if errors:
+        raise ValidationError(errors)
+    for line_no, quantity in shipping.items():
+        line, still_open = open_lines[line_no]
+        if quantity > still_open:
+            raise BusinessRuleError(
+                "over_delivery",
+                _(
+                    "Position %(line)s: %(quantity)s is more than the %(open)s still to be "
+                    "delivered (%(ordered)s ordered)."
+                )
+                % {
+                    "line": line_no,
+                    "quantity": format_number(quantity, 3),
+                    "open": format_number(still_open, 3),
+                    "ordered": format_number(line.quantity, 3),
+                },
+            )
+    incomplete = any(
+        still_open - shipping.get(line_no, Decimal(0)) > 0
+        for line_no, (_line, still_open) in open_lines.items()
+    )
+    agreement = None
+    if incomplete:
+        agreement = order.partial_delivery_agreements.order_by("-agreed_at").first()
+        if agreement is None and not override_reason:
+            raise _AgreementMissing(
+                [
+                    {
+                        "line_no": line_no,
+                        "product": open_lines[line_no][0].product.name,
+                        "quantity": f"{quantity.normalize():f}",
+                        "ordered": f"{open_lines[line_no][0].quantity.normalize():f}",
+                    }
+                    for line_no, quantity in shipping.items()
+                ]
+            )
+    delivery = Delivery.objects.create(
+        number=number,
+        order=order,
+        shipped_on=timezone.localdate(shipped_at),
+        shipped_at=shipped_at,
+        agreement=agreement,
+        override_reason="" if agreement else override_reason,
+        source=source,
+        posted_by=by,
+    )
+    DeliveryLine.objects.bulk_create(
+        DeliveryLine(delivery=delivery, order_line=open_lines[line_no][0], quantity=quantity)
+        for line_no, quantity in shipping.items()
+    )
+    order.status = OrderStatus.IN_PRODUCTION if incomplete else OrderStatus.SHIPPED
+    order.save(update_fields=["status"])
+    return delivery
+
+
+def _next_delivery_number(shipped_at: datetime.datetime) -> str:
+    year = timezone.localdate(shipped_at).year
+    prefix = f"LS-{year}-"
+    last = (
+        Delivery.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last.removeprefix(prefix)) + 1 if last and last[len(prefix) :].isdigit() else 1
+    return f"{prefix}{sequence:05d}"
+
+
+def _agreement_activity_subject(order: Order) -> str:
+    return f"orders.order:{order.pk}:partial-delivery"
+
+
+@transaction.atomic
+def partial_delivery_request(*, order: Order, lines: list[dict[str, Any]], by: User | None) -> None:
+    """Ask the customer whether the order may arrive in parts, and have the account owner
+    obtain the answer. Asking again while an answer is awaited adds nothing."""
+    order = Order.objects.select_related("customer__account_owner").get(pk=order.pk)
+    key = f"partial-delivery-request:{order.pk}:{order.partial_delivery_agreements.count()}"
+    communication_plan(
+        type=CommunicationType.PARTIAL_DELIVERY_REQUEST,
+        customer=order.customer,
+        order=order,
+        item={"key": key, "lines": lines},
+        context={"tracking_url": order_tracking_url(order=order)},
+        by=by,
+    )
+    owner = order.customer.account_owner
+    subject = _agreement_activity_subject(order)
+    if (
+        owner is None
+        or Activity.objects.filter(subject=subject, status=ActivityStatus.OPEN).exists()
+    ):
+        return
+    activity_create(
+        title=_("Agree a partial delivery of %(number)s with %(customer)s")
+        % {"number": order.number, "customer": order.customer.name},
+        owner=owner,
+        due_on=timezone.localdate(),
+        customer=order.customer,
+        subject=subject,
+        description=_(
+            "Shipping could deliver part of order %(number)s now. The customer has been asked; "
+            "record who agreed, when and how on the order page, then shipping can post it."
+        )
+        % {"number": order.number},
+        origin=ActivityOrigin.SYSTEM,
+        by=by,
+    )
+
+
+@transaction.atomic
+def partial_delivery_agreement_record(
+    *,
+    order: Order,
+    agreed_by: str,
+    agreed_at: datetime.datetime,
+    channel: str,
+    by: User | None,
+    contact: Contact | None = None,
+    note: str = "",
+) -> PartialDeliveryAgreement:
+    """The customer agreed that `order` may arrive in parts; the open request is settled."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _refuse_closed(order)
+    agreed_by = agreed_by.strip() or (str(contact) if contact else "")
+    errors: FieldErrors = {}
+    if not agreed_by:
+        add_error(errors, "agreed_by", _("Name who agreed."), code="required")
+    if agreed_at > timezone.now() + STAGE_CLOCK_TOLERANCE:
+        add_error(errors, "agreed_at", _("The agreement lies in the future."), code="future")
+    if contact is not None and contact.customer_id != order.customer_id:
+        add_error(errors, "contact", _("The contact belongs to another customer."), code="invalid")
+    agreement = PartialDeliveryAgreement(
+        order=order,
+        contact=contact,
+        agreed_by=agreed_by,
+        agreed_at=agreed_at,
+        channel=channel,
+        note=note.strip(),
+        recorded_by=by,
+    )
+    clean_or_raise(agreement, errors, exclude=["order", "contact", "recorded_by"])
+    agreement.save()
+    if by is not None:
+        for activity in Activity.objects.filter(
+            subject=_agreement_activity_subject(order), status=ActivityStatus.OPEN
+        ):
+            activity_complete(activity=activity, by=by)
+    return agreement
