@@ -25,6 +25,7 @@ class Perm(models.TextChoices):
     ORDER_VIEW = "order.view", _("See orders with prices")
     ORDER_MARGIN_VIEW = "order.margin_view", _("See costs and contribution margins")
     ORDER_CHANGE = "order.change", _("Create and change orders")
+    DELIVERY_POST = "delivery.post", _("Post deliveries")
     INVOICE_VIEW = "invoice.view", _("See invoices and open items")
     INVOICE_CHANGE = "invoice.change", _("Create and change invoices and payments")
     ACTIVITY_HAND_OVER_ANY = "activity.hand_over_any", _("Hand over any activity of the department")
@@ -42,6 +43,7 @@ PERMISSION_MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.ORDER_VIEW: ALL,
     Perm.ORDER_MARGIN_VIEW: frozenset({R.MANAGEMENT, R.SALES, R.ACCOUNTING, R.ADMIN}),
     Perm.ORDER_CHANGE: frozenset({R.SALES, R.PRODUCTION, R.SHIPPING, R.ADMIN}),
+    Perm.DELIVERY_POST: frozenset({R.SHIPPING, R.ADMIN}),
     Perm.INVOICE_VIEW: frozenset({R.MANAGEMENT, R.SALES, R.ACCOUNTING, R.ADMIN}),
     Perm.INVOICE_CHANGE: frozenset({R.ACCOUNTING, R.ADMIN}),
     Perm.ACTIVITY_HAND_OVER_ANY: frozenset({R.MANAGEMENT, R.ADMIN}),

@@ -2,7 +2,10 @@
 
 from typing import Any, cast
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from treue.communications.selectors import communications_with_item
@@ -11,8 +14,11 @@ from treue.core.roles import Perm
 from treue.core.tokens import api_user, can
 
 from . import selectors, services
-from .models import ChangeSource, Product
+from .models import ChangeSource, Delivery, OrderConfirmation, Product
 from .schemas import (
+    DeliveryIn,
+    DeliveryOut,
+    OrderConfirmationOut,
     OrderFilters,
     OrderIn,
     OrderList,
@@ -20,6 +26,8 @@ from .schemas import (
     OrderMarginOut,
     OrderOut,
     OrderPatch,
+    PartialDeliveryAgreementIn,
+    PartialDeliveryAgreementOut,
     ProductFilters,
     ProductIn,
     ProductList,
@@ -213,3 +221,106 @@ def stage_event_record(request: HttpRequest, number: str, payload: StageEventIn)
             "created": created,
         },
     )
+
+
+@orders_router.post(
+    "/{number}/deliveries",
+    response={201: DeliveryOut},
+    auth=can(Perm.DELIVERY_POST),
+    summary="Post a delivery (409 over_delivery; 409 partial_delivery_not_agreed when it leaves "
+    "the order incomplete without the customer's agreement: the customer is then asked)",
+)
+def delivery_post(request: HttpRequest, number: str, payload: DeliveryIn) -> Status:
+    delivery = services.delivery_post(
+        order=selectors.order_get(number=number),
+        lines=[line.model_dump() for line in payload.lines],  # type: ignore[misc]
+        by=api_user(request),
+        number=payload.number,
+        shipped_at=payload.shipped_at,
+        override_reason=payload.override_reason,
+        source=ChangeSource.API,
+    )
+    delivery = (
+        Delivery.objects.select_related("order")
+        .prefetch_related("lines__order_line")
+        .get(pk=delivery.pk)
+    )
+    return Status(201, delivery)
+
+
+@orders_router.post(
+    "/{number}/partial-delivery-agreements",
+    response={201: PartialDeliveryAgreementOut},
+    auth=can(Perm.CONTACT_CHANGE),
+    summary="Record that the customer agreed to receive the order in parts",
+)
+def partial_delivery_agreement_record(
+    request: HttpRequest, number: str, payload: PartialDeliveryAgreementIn
+) -> Status:
+    order = selectors.order_get(number=number)
+    contact = None
+    if payload.contact is not None:
+        contact = order.customer.contacts.filter(pk=payload.contact).first()
+        if contact is None:
+            raise ValidationError({"contact": [_no_such_contact(payload.contact)]})
+    agreement = services.partial_delivery_agreement_record(
+        order=order,
+        contact=contact,
+        agreed_by=payload.agreed_by,
+        agreed_at=payload.agreed_at,
+        channel=payload.channel,
+        note=payload.note,
+        by=api_user(request),
+    )
+    return Status(201, agreement)
+
+
+def _no_such_contact(pk: int) -> str:
+    return _("The customer has no contact %(id)s.") % {"id": pk}
+
+
+def _confirmation_out(confirmation: OrderConfirmation) -> dict[str, object]:
+    order = confirmation.order
+    return {
+        "order": order.number,
+        "version": confirmation.version,
+        "issued_at": confirmation.issued_at,
+        "changes": confirmation.changes,
+        "pdf_url": reverse(
+            "api-v1:order_confirmation_pdf",
+            kwargs={"number": order.number, "version": confirmation.version},
+        ),
+        "communications": communications_with_item(
+            order=order, key=f"order-confirmation:{confirmation.pk}"
+        ),
+    }
+
+
+@orders_router.post(
+    "/{number}/confirmations",
+    response={201: OrderConfirmationOut},
+    auth=can(Perm.ORDER_CHANGE),
+    summary="Issue the next order-confirmation version and send it to the customer (409 "
+    "confirmation_unchanged when nothing changed since the last)",
+)
+def order_confirm(request: HttpRequest, number: str) -> Status:
+    confirmation = services.order_confirm(
+        order=selectors.order_get(number=number), by=api_user(request)
+    )
+    return Status(201, _confirmation_out(confirmation))
+
+
+@orders_router.get(
+    "/{number}/confirmations/{version}.pdf",
+    auth=can(Perm.ORDER_VIEW),
+    url_name="order_confirmation_pdf",
+    summary="The PDF of an order-confirmation version, as sent",
+    response={200: None},
+)
+def order_confirmation_pdf(request: HttpRequest, number: str, version: int) -> HttpResponse:
+    confirmation = selectors.order_confirmation_get(number=number, version=version)
+    if confirmation is None:
+        raise Http404
+    response = HttpResponse(bytes(confirmation.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{confirmation.filename}"'
+    return response

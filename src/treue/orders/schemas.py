@@ -14,6 +14,7 @@ from pydantic import PlainSerializer
 
 from treue.communications.schemas import CommunicationOut
 from treue.core.money import Currency
+from treue.customers.models import Channel
 from treue.customers.schemas import UNSET, InputSchema, Money, MoneyIn, OutputSchema, Paging
 
 from .models import Incoterm, OrderStatus, ProductLine
@@ -115,7 +116,12 @@ class OrderOut(OutputSchema):
     currency: Currency
     exchange_rate: Decimal = Field(description="EUR for one unit of the order currency")
     incoterm: Incoterm
+    incoterm_place: str
     status: OrderStatus
+    received_at: datetime.datetime | None = Field(description="When the order came in")
+    target_lead_hours: int | None = Field(
+        description="Spare-part orders: hours from coming in to shipping"
+    )
     tracking_url: str = Field(description="The customer's link to follow the order, no login")
     net_amount: Money
     lines: list[OrderLineOut]
@@ -155,7 +161,14 @@ class OrderIn(InputSchema):
     currency: Currency | None = Field(None, description="Defaults to the customer's currency")
     exchange_rate: ExchangeRate | None = Field(None, description="Required unless EUR")
     incoterm: Incoterm = Incoterm.DAP
+    incoterm_place: str = Field("", max_length=100, description="Named place, e.g. Ulm")
     status: OrderStatus = OrderStatus.OPEN
+    received_at: datetime.datetime | None = Field(None, description="Defaults to now")
+    target_lead_hours: int | None = Field(
+        None,
+        ge=1,
+        description="Defaults to TREUE_SPARE_PART_TARGET_HOURS when every line is a spare part",
+    )
     lines: list[OrderLineIn] = Field(min_length=1)
 
 
@@ -164,6 +177,7 @@ class OrderPatch(InputSchema):
     customer_reference: str = Field(UNSET, max_length=50)
     exchange_rate: ExchangeRate = UNSET
     incoterm: Incoterm = UNSET
+    incoterm_place: str = Field(UNSET, max_length=100)
     status: OrderStatus = UNSET
 
 
@@ -201,3 +215,66 @@ class StageEventOut(OutputSchema):
     source: str
     external_id: str
     created: bool = Field(description="False when the external id had been recorded before")
+
+
+class DeliveryLineIn(InputSchema):
+    line_no: int = Field(ge=1, description="The ERP position of the order line")
+    quantity: Quantity
+
+
+class DeliveryIn(InputSchema):
+    number: str = Field("", max_length=20, description="Delivery note number; generated if empty")
+    shipped_at: datetime.datetime | None = Field(None, description="Defaults to now")
+    lines: list[DeliveryLineIn] = Field(min_length=1)
+    override_reason: str = Field(
+        "",
+        max_length=300,
+        description="Shipping leads only: why the order ships in parts without the customer's "
+        "agreement",
+    )
+
+
+class DeliveryLineOut(OutputSchema):
+    line_no: int = Field(validation_alias="order_line.position")
+    quantity: QuantityOut
+
+
+class DeliveryOut(OutputSchema):
+    number: str
+    order: str = Field(validation_alias="order.number")
+    shipped_on: datetime.date
+    shipped_at: datetime.datetime | None
+    partial_delivery_agreement: int | None = Field(
+        validation_alias="agreement_id", description="Id of the customer's agreement it rests on"
+    )
+    override_reason: str
+    lines: list[DeliveryLineOut]
+
+
+class PartialDeliveryAgreementIn(InputSchema):
+    contact: int | None = Field(None, description="Contact id of the customer's person who agreed")
+    agreed_by: str = Field("", max_length=200, description="Who agreed; defaults to the contact")
+    agreed_at: datetime.datetime
+    channel: Channel
+    note: str = Field("", max_length=500)
+
+
+class PartialDeliveryAgreementOut(OutputSchema):
+    id: int
+    order: str = Field(validation_alias="order.number")
+    contact: int | None = Field(validation_alias="contact_id")
+    agreed_by: str
+    agreed_at: datetime.datetime
+    channel: Channel
+    note: str
+
+
+class OrderConfirmationOut(OutputSchema):
+    order: str = Field(description="Order number")
+    version: int
+    issued_at: datetime.datetime
+    changes: list[dict[str, object]] = Field(
+        description="What changed since the previous version (empty for version 1)"
+    )
+    pdf_url: str = Field(description="The PDF as sent (GET with the same token)")
+    communications: list[CommunicationOut]

@@ -27,8 +27,10 @@ from .models import (
     Delivery,
     DeliveryLine,
     Order,
+    OrderConfirmation,
     OrderLine,
     OrderStatus,
+    PartialDeliveryAgreement,
     Product,
     PromisedDateChange,
     StageEvent,
@@ -210,3 +212,28 @@ def production_cycle_a_customers(*, lines: list[OrderLine]) -> list[Customer]:
     """The A customers among the affected lines, by name: their account owners agree the dates."""
     customers = {line.order.customer_id: line.order.customer for line in lines}
     return sorted((c for c in customers.values() if c.segment == Segment.A), key=lambda c: c.name)
+
+
+def order_confirmations(*, order: Order) -> QuerySet[OrderConfirmation]:
+    """The order's confirmation versions, newest first, without their PDFs."""
+    return order.confirmations.defer("pdf", "content").order_by("-version")
+
+
+def order_confirmation_get(*, number: str, version: int) -> OrderConfirmation | None:
+    return (
+        OrderConfirmation.objects.select_related("order")
+        .filter(order__number=number, version=version)
+        .first()
+    )
+
+
+def order_deliveries(*, order: Order) -> QuerySet[Delivery]:
+    return (
+        order.deliveries.select_related("agreement", "posted_by")
+        .prefetch_related("lines__order_line")
+        .order_by("shipped_on", "id")
+    )
+
+
+def partial_delivery_agreements(*, order: Order) -> QuerySet[PartialDeliveryAgreement]:
+    return order.partial_delivery_agreements.select_related("contact", "recorded_by")

@@ -74,6 +74,7 @@ class OrderChanges(TypedDict, total=False):
     customer_reference: str
     exchange_rate: Decimal
     incoterm: str
+    incoterm_place: str
     status: str
 
 
@@ -193,9 +194,15 @@ def order_create(
     currency: str | None = None,
     exchange_rate: Decimal | None = None,
     incoterm: str = Incoterm.DAP,
+    incoterm_place: str = "",
     status: str = OrderStatus.OPEN,
+    received_at: datetime.datetime | None = None,
+    target_lead_hours: int | None = None,
 ) -> Order:
-    """Create an order with its lines; the currency defaults to the customer's."""
+    """Create an order with its lines; the currency defaults to the customer's.
+
+    An order of spare parts alone gets the spare-part target lead time unless one is given.
+    """
     errors: FieldErrors = {}
     buyer = Customer.objects.filter(number=customer).first()
     if buyer is None:
@@ -213,11 +220,17 @@ def order_create(
         currency=currency,
         exchange_rate=exchange_rate_for(currency=currency, rate=exchange_rate, errors=errors),
         incoterm=incoterm,
+        incoterm_place=incoterm_place,
         status=status,
+        received_at=received_at or timezone.now(),
+        target_lead_hours=target_lead_hours,
     )
     if buyer is not None:
         order.customer = buyer
     order_lines = _order_lines(order, lines, errors)
+    spare_parts_only = bool(order_lines) and all(line.product.is_spare_part for line in order_lines)
+    if target_lead_hours is None and spare_parts_only:
+        order.target_lead_hours = settings.SPARE_PART_TARGET_HOURS
     clean_or_raise(order, errors, exclude=["customer"])
     order.save()
     OrderLine.objects.bulk_create(order_lines)

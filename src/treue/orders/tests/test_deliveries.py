@@ -46,7 +46,8 @@ def test_a_complete_delivery_ships_the_order(customer_world: dict, shipper: User
     delivery = delivery_post(order=order, lines=FULL, by=shipper)
 
     assert delivery.number == f"LS-{timezone.localdate().year}-00001"
-    assert delivery.agreement is None and delivery.override_reason == ""
+    assert delivery.agreement is None
+    assert delivery.override_reason == ""
     assert delivery.shipped_at is not None
     assert sorted(delivery.lines.values_list("order_line__position", "quantity")) == [
         (10, Decimal(2)),
