@@ -6,6 +6,7 @@ one and lists the changes, so that the customer reads exactly what is different.
 """
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from treue.core.templatetags.treue import money, number
 from treue.customers.models import AddressKind
 
-from .models import Incoterm, Order, OrderConfirmation
+from .models import Incoterm, Order, OrderConfirmation, OrderLine
 from .selectors import order_tracking_url
 
 Content = dict[str, Any]
@@ -51,14 +52,19 @@ def _payment_terms(order: Order) -> dict[str, Any] | None:
     }
 
 
-def confirmation_content(*, order: Order) -> Content:
-    """What a confirmation of `order` confirms, as it stands now (JSON-safe)."""
-    lines = []
+def confirmation_content(*, order: Order, lines: Iterable[OrderLine] | None = None) -> Content:
+    """What a confirmation of `order` confirms, as it stands now (JSON-safe).
+
+    `lines` are the order's lines with their products when the caller has them loaded.
+    """
+    if lines is None:
+        lines = order.lines.select_related("product").order_by("position")
+    confirmed = []
     net_total = Decimal(0)
-    for line in order.lines.select_related("product").order_by("position"):
+    for line in sorted(lines, key=lambda line: line.position):
         amount = line.quantity * line.net_price
         net_total += amount
-        lines.append(
+        confirmed.append(
             {
                 "line_no": line.position,
                 "article_number": line.product.article_number,
@@ -79,7 +85,7 @@ def confirmation_content(*, order: Order) -> Content:
         "incoterm": order.incoterm,
         "incoterm_place": order.incoterm_place,
         "payment_terms": _payment_terms(order),
-        "lines": lines,
+        "lines": confirmed,
         "net_total": f"{net_total:.2f}",
         "tracking_url": order_tracking_url(order=order),
     }
@@ -109,6 +115,16 @@ def confirmation_changes(*, previous: Content | None, current: Content) -> list[
                 if old[field] != new[field]
             )
     return changes
+
+
+def confirmation_outdated(
+    *, order: Order, last: OrderConfirmation | None, lines: Iterable[OrderLine] | None = None
+) -> bool:
+    """Whether the order differs from its last confirmation `last` (or was never confirmed)."""
+    if last is None:
+        return True
+    current = confirmation_content(order=order, lines=lines)
+    return bool(confirmation_changes(previous=last.content, current=current))
 
 
 def payment_terms_text(terms: dict[str, Any] | None) -> str:

@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
+from django.utils import timezone
 
 from treue.customers.models import Customer, Segment
 
@@ -113,7 +115,7 @@ def order_get(*, number: str) -> Order:
 
 def order_detail(*, number: str) -> Order:
     """One order as `order_details` shows it, with its customer."""
-    orders = Order.objects.filter(number=number).select_related("customer")
+    orders = Order.objects.filter(number=number).select_related("customer__payment_terms")
     return order_details(orders=orders).get()
 
 
@@ -216,7 +218,7 @@ def production_cycle_a_customers(*, lines: list[OrderLine]) -> list[Customer]:
 
 def order_confirmations(*, order: Order) -> QuerySet[OrderConfirmation]:
     """The order's confirmation versions, newest first, without their PDFs."""
-    return order.confirmations.defer("pdf", "content").order_by("-version")
+    return order.confirmations.defer("pdf").order_by("-version")
 
 
 def order_confirmation_get(*, number: str, version: int) -> OrderConfirmation | None:
@@ -230,10 +232,50 @@ def order_confirmation_get(*, number: str, version: int) -> OrderConfirmation | 
 def order_deliveries(*, order: Order) -> QuerySet[Delivery]:
     return (
         order.deliveries.select_related("agreement", "posted_by")
-        .prefetch_related("lines__order_line")
+        .prefetch_related(
+            Prefetch("lines", queryset=DeliveryLine.objects.select_related("order_line"))
+        )
         .order_by("shipped_on", "id")
     )
 
 
 def partial_delivery_agreements(*, order: Order) -> QuerySet[PartialDeliveryAgreement]:
     return order.partial_delivery_agreements.select_related("contact", "recorded_by")
+
+
+@dataclass(frozen=True)
+class OpenLine:
+    line: OrderLine
+    open_quantity: Decimal
+
+    @property
+    def position(self) -> int:
+        return self.line.position
+
+
+def order_open_lines(*, order: Order) -> list[OpenLine]:
+    """The lines with something still to deliver, with how much."""
+    lines = (
+        OrderLine.objects.filter(order=order)
+        .select_related("product")
+        .annotate(delivered=delivered_quantity())
+        .order_by("position")
+    )
+    return [
+        OpenLine(line=line, open_quantity=line.quantity - line.delivered)
+        for line in lines
+        if line.quantity > line.delivered
+    ]
+
+
+def order_lead_time(*, order: Order, deliveries: list[Delivery]) -> datetime.timedelta | None:
+    """A spare-part order's lead time: from coming in to the shipment that completed it."""
+    if order.target_lead_hours is None or order.received_at is None:
+        return None
+    if order.status not in {OrderStatus.SHIPPED, OrderStatus.COMPLETED} or not deliveries:
+        return None
+    last = deliveries[-1]
+    shipped_at = last.shipped_at or datetime.datetime.combine(
+        last.shipped_on, datetime.time(12), tzinfo=timezone.get_current_timezone()
+    )
+    return shipped_at - order.received_at

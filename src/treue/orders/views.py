@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from treue.communications.selectors import communication_list
 from treue.core.errors import BusinessRuleError
@@ -14,9 +15,10 @@ from treue.core.permissions import require_perm
 from treue.core.ratelimit import client_address, rate_limit_exceeded
 from treue.core.roles import Perm
 
-from . import selectors, services
+from . import forms, selectors, services
+from .confirmations import confirmation_outdated
 from .forms import ProductionCycleForm, PromisedDateChangeForm
-from .models import ChangeSource, Order, OrderLine
+from .models import ChangeSource, Order, OrderLine, OrderStatus
 from .services import CLOSED_STATUSES
 
 
@@ -27,17 +29,155 @@ def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
         order = selectors.order_detail(number=number)
     except Order.DoesNotExist:
         raise Http404 from None
+    user = request.user
+    is_open = order.status not in CLOSED_STATUSES
+    deliveries = list(selectors.order_deliveries(order=order))
+    confirmations = list(selectors.order_confirmations(order=order)[:20])
+    lead_time = selectors.order_lead_time(order=order, deliveries=deliveries)
     return render(
         request,
         "orders/detail.html",
         {
             "order": order,
-            "can_change": request.user.has_treue_perm(Perm.ORDER_CHANGE)
-            and order.status not in CLOSED_STATUSES,
+            "can_change": user.has_treue_perm(Perm.ORDER_CHANGE) and is_open,
+            "can_deliver": user.has_treue_perm(Perm.DELIVERY_POST)
+            and is_open
+            and order.status != OrderStatus.SHIPPED,
+            "can_record_agreement": user.has_treue_perm(Perm.CONTACT_CHANGE) and is_open,
             "changes": selectors.promised_date_changes(order=order)[:50],
             "timeline": selectors.order_timeline(order=order),
             "communications": communication_list(order=order)[:50],
+            "confirmations": confirmations,
+            "unconfirmed_changes": is_open
+            and confirmation_outdated(
+                order=order,
+                last=confirmations[0] if confirmations else None,
+                lines=order.lines.all(),
+            ),
+            "deliveries": deliveries,
+            "agreements": list(selectors.partial_delivery_agreements(order=order)),
+            "lead_hours": None if lead_time is None else round(lead_time.total_seconds() / 3600),
         },
+    )
+
+
+@require_POST
+@require_perm(Perm.ORDER_CHANGE)
+def order_confirm(request: AuthedRequest, number: str) -> HttpResponse:
+    order = _order_or_404(number)
+    try:
+        confirmation = services.order_confirm(order=order, by=request.user)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("Order confirmation version %(version)s issued; the customer receives it.")
+            % {"version": confirmation.version},
+        )
+    return redirect("orders:detail", number)
+
+
+@require_perm(Perm.ORDER_VIEW)
+def order_confirmation_pdf(request: AuthedRequest, number: str, version: int) -> HttpResponse:
+    confirmation = selectors.order_confirmation_get(number=number, version=version)
+    if confirmation is None:
+        raise Http404
+    response = HttpResponse(bytes(confirmation.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{confirmation.filename}"'
+    return response
+
+
+def _order_or_404(number: str) -> Order:
+    try:
+        return selectors.order_get(number=number)
+    except Order.DoesNotExist:
+        raise Http404 from None
+
+
+@require_perm(Perm.DELIVERY_POST)
+def delivery_new(request: AuthedRequest, number: str) -> HttpResponse:
+    """Shipping posts what leaves the house; a partial delivery needs the customer's yes."""
+    order = _order_or_404(number)
+    open_lines = selectors.order_open_lines(order=order)
+    may_override = services.can_override_partial_delivery(request.user)
+    form = forms.DeliveryForm(request.POST or None, lines=open_lines, may_override=may_override)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                delivery = services.delivery_post(
+                    order=order,
+                    lines=form.delivery_lines(),  # type: ignore[arg-type]
+                    by=request.user,
+                    number=form.cleaned_data["number"],
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                    source=ChangeSource.PAGE,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except BusinessRuleError as exc:
+                form.add_error(None, exc.detail)
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    _("Delivery %(number)s posted.") % {"number": delivery.number},
+                )
+                return redirect("orders:detail", number)
+    if not open_lines and request.method == "GET":
+        status = 409
+    return render(
+        request,
+        "orders/delivery_form.html",
+        {"form": form, "order": order, "may_override": may_override},
+        status=status,
+    )
+
+
+@require_perm(Perm.CONTACT_CHANGE)
+def partial_delivery_agreement_new(request: AuthedRequest, number: str) -> HttpResponse:
+    """Record that the customer agreed to receive the order in parts."""
+    order = _order_or_404(number)
+    form = forms.PartialDeliveryAgreementForm(
+        request.POST or None,
+        customer=order.customer,
+        initial={"agreed_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                services.partial_delivery_agreement_record(
+                    order=order,
+                    contact=values["contact"],
+                    agreed_by=values["agreed_by"],
+                    agreed_at=values["agreed_at"],
+                    channel=values["channel"],
+                    note=values["note"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except BusinessRuleError as exc:
+                form.add_error(None, exc.detail)
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    _("The customer's agreement is recorded; shipping may deliver in parts."),
+                )
+                return redirect("orders:detail", number)
+    return render(
+        request,
+        "orders/agreement_form.html",
+        {"form": form, "order": order},
+        status=status,
     )
 
 

@@ -38,6 +38,10 @@ OPERATIONS = [
     ("post", "/api/v1/orders/{number}/lines/{line_no}/promised-date", Perm.ORDER_CHANGE),
     ("get", "/api/v1/communications", Perm.ORDER_VIEW),
     ("post", "/api/v1/orders/{number}/stage-events", Perm.ORDER_CHANGE),
+    ("post", "/api/v1/orders/{number}/deliveries", Perm.DELIVERY_POST),
+    ("post", "/api/v1/orders/{number}/partial-delivery-agreements", Perm.CONTACT_CHANGE),
+    ("post", "/api/v1/orders/{number}/confirmations", Perm.ORDER_CHANGE),
+    ("get", "/api/v1/orders/{number}/confirmations/{version}.pdf", Perm.ORDER_VIEW),
     ("get", "/api/v1/invoices", Perm.INVOICE_VIEW),
     ("post", "/api/v1/invoices", Perm.INVOICE_CHANGE),
     ("get", "/api/v1/invoices/{number}", Perm.INVOICE_VIEW),
@@ -69,7 +73,7 @@ def objects_named_n1() -> Contact:
 
 
 def empty_request(client: Client, method: str, path: str, contact: Contact, **kwargs: Any) -> Any:
-    url = path.format(number="N1", article_number="N1", contact_id=contact.pk, line_no=10)
+    url = path.format(number="N1", article_number="N1", contact_id=contact.pk, line_no=10, version=1)
     body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
     return getattr(client, method)(url, **body, **kwargs)
 
@@ -133,6 +137,12 @@ def test_an_operation_refuses_a_request_without_a_token(
 # With an empty body: reads find the N1 objects, a PATCH of nothing changes nothing, and a
 # create misses its required fields, which the schema names only once the permission let it in.
 ANSWER_TO_AN_EMPTY_REQUEST = {"get": 200, "patch": 200, "post": 422}
+# Operations without a body: confirming N1 (an order without lines) is refused by the rule, and
+# N1 has no confirmation version 1 to read.
+ANSWER_WITHOUT_A_BODY = {
+    "/api/v1/orders/{number}/confirmations": 409,
+    "/api/v1/orders/{number}/confirmations/{version}.pdf": 404,
+}
 
 
 @pytest.mark.parametrize(
@@ -151,8 +161,11 @@ def test_an_operation_lets_a_role_with_its_permission_through(
 
     response = empty_request(client, method, path, contact, headers=api_headers(role))
 
-    assert response.status_code == ANSWER_TO_AN_EMPTY_REQUEST[method]
-    if method == "post":
+    expected = ANSWER_WITHOUT_A_BODY.get(path, ANSWER_TO_AN_EMPTY_REQUEST[method])
+    assert response.status_code == expected
+    if path in ANSWER_WITHOUT_A_BODY:
+        assert response.json()["code"] in {"order_empty", "not_found"}
+    elif method == "post":
         errors = response.json()["detail"]
         assert {error["type"] for error in errors} == {"missing"}
         assert all(error["loc"][:2] == ["body", "payload"] for error in errors)

@@ -20,7 +20,9 @@ PRODUCTION_ENV = {
 
 
 def _treue(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Nothing of the test process leaks in (browser tests allow async-unsafe ORM calls).
+    leaking = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in leaking}
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "treue.cli", *args],
         env={**clean, **env},

@@ -110,6 +110,31 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
         _perm(Perm.ORDER_CHANGE),
         302,
     ),
+    "orders/<str:number>/confirm/": (
+        "post",
+        "/orders/A-2024-0001/confirm/",
+        lambda u: 302 if u.has_treue_perm(Perm.ORDER_CHANGE) else 403,
+        302,
+    ),
+    # No such version: who may see orders gets 404, never another document.
+    "orders/<str:number>/confirmations/<int:version>.pdf": (
+        "get",
+        "/orders/A-2024-0001/confirmations/99.pdf",
+        lambda u: 404 if u.has_treue_perm(Perm.ORDER_VIEW) else 403,
+        302,
+    ),
+    "orders/<str:number>/deliveries/new/": (
+        "get",
+        "/orders/A-2024-0001/deliveries/new/",
+        _perm(Perm.DELIVERY_POST),
+        302,
+    ),
+    "orders/<str:number>/partial-delivery-agreement/": (
+        "get",
+        "/orders/A-2024-0001/partial-delivery-agreement/",
+        _perm(Perm.CONTACT_CHANGE),
+        302,
+    ),
     # Public; a wrong token answers 404 to everyone (the right one: orders/tests/test_tracking.py).
     "track/<str:number>/<str:token>/": (
         "get",

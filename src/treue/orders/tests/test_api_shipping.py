@@ -135,9 +135,7 @@ def test_confirming_answers_the_version_and_its_pdf(client: Client, customer_wor
     assert again.status_code == 409
     assert again.json()["code"] == "confirmation_unchanged"
     assert second.json()["version"] == 2
-    assert second.json()["changes"] == [
-        {"field": "customer_reference", "old": "", "new": "PO-99"}
-    ]
+    assert second.json()["changes"] == [{"field": "customer_reference", "old": "", "new": "PO-99"}]
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()

@@ -23,7 +23,7 @@ def test_the_order_page_shows_lines_promises_and_what_was_told(
 ) -> None:
     login(client, "production")
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         body = client.get(URL).content.decode()
 
     assert "Fräszentrum FZ 100" in body
