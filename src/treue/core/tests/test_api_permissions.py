@@ -73,7 +73,9 @@ def objects_named_n1() -> Contact:
 
 
 def empty_request(client: Client, method: str, path: str, contact: Contact, **kwargs: Any) -> Any:
-    url = path.format(number="N1", article_number="N1", contact_id=contact.pk, line_no=10, version=1)
+    url = path.format(
+        number="N1", article_number="N1", contact_id=contact.pk, line_no=10, version=1
+    )
     body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
     return getattr(client, method)(url, **body, **kwargs)
 
