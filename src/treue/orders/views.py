@@ -40,10 +40,16 @@ def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
         {
             "order": order,
             "can_change": user.has_treue_perm(Perm.ORDER_CHANGE) and is_open,
+            # Once everything has left the house there is nothing left to confirm.
+            "can_confirm": user.has_treue_perm(Perm.ORDER_CHANGE)
+            and is_open
+            and order.status != OrderStatus.SHIPPED,
             "can_deliver": user.has_treue_perm(Perm.DELIVERY_POST)
             and is_open
             and order.status != OrderStatus.SHIPPED,
-            "can_record_agreement": user.has_treue_perm(Perm.CONTACT_CHANGE) and is_open,
+            "can_record_agreement": user.has_treue_perm(Perm.CONTACT_CHANGE)
+            and is_open
+            and order.status != OrderStatus.SHIPPED,
             "changes": selectors.promised_date_changes(order=order)[:50],
             "timeline": selectors.order_timeline(order=order),
             "communications": communication_list(order=order)[:50],
