@@ -10,19 +10,29 @@ then `--requests` times with a clock around `client.get` (no query capture, whic
 its own). The user is `sales` of the demo company, logged in with a session as in a browser;
 the API is called with a bearer token of the same user. The session key and the token go into
 the JSON too, so that `run.py` can load the same pages through gunicorn with wrk.
+
+The customer's tracking page is asked anonymously, for the open orders with the most and with
+the fewest lines, each with stage events recorded for the run through the real service
+(external ids `bench-…`, deleted again afterwards, like the API token of the previous run). Its
+rate limit counts per address, so every request comes from an address of its own: the limit is
+checked on every request as for real visitors, and never reached.
 """
 
 import argparse
+import datetime
+import itertools
 import json
 import math
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 WARMUP = 5
+BENCH_EVENTS = "bench-"  # external id prefix of the stage events measure.py records
 SECTION_PAGE_SIZE = 20  # treue.customers.views.SECTION_PAGE_SIZE
 SECTIONS = ("contacts", "orders", "invoices", "activities", "interactions")
 
@@ -39,7 +49,12 @@ def main() -> None:
     import django
 
     django.setup()
-    result = measure(requests=args.requests)
+    from treue.orders.models import StageEvent
+
+    try:
+        result = measure(requests=args.requests)
+    finally:
+        StageEvent.objects.filter(external_id__startswith=BENCH_EVENTS).delete()
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 
@@ -54,6 +69,7 @@ def measure(*, requests: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
 
     from treue.core.models import User
     from treue.customers import selectors
@@ -135,6 +151,15 @@ def measure(*, requests: int) -> dict[str, Any]:
             "api": 1,
         },
     ]
+    for kind, (order, lines, events) in _tracking_orders().items():
+        urls.append(
+            {
+                "same": "tracking",
+                "label": f"tracking page, {kind} order ({lines} lines, {events} stage events)",
+                "url": reverse("track", args=[order.number, order.tracking_token]),
+                "anonymous": True,
+            }
+        )
 
     rows = []
     for item in urls:
@@ -146,6 +171,8 @@ def measure(*, requests: int) -> dict[str, Any]:
                 rows.append({**item, "na": api_note})
                 continue
             headers = api_headers
+            requester = Client()
+        elif item.get("anonymous"):
             requester = Client()
         else:
             requester = client
@@ -210,6 +237,49 @@ def _customers(client: Any) -> tuple[tuple[Any, int], tuple[Any, int]]:
     return first_with_rows(per_customer[::-1]), first_with_rows(per_customer)
 
 
+def _tracking_orders() -> dict[str, tuple[Any, int, int]]:
+    """The open orders with the most and with the fewest lines, with stage
+    events: three rounds through every stage for the large one (rework, partial lots), the
+    first stage for the small one. Returns kind → (order, lines, stage events)."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from treue.orders.models import Order, OrderStatus, ProductionStage, StageEvent
+    from treue.orders.services import order_stage_event_record
+
+    StageEvent.objects.filter(external_id__startswith=BENCH_EVENTS).delete()  # a killed run's
+    open_orders = (
+        Order.objects.filter(status__in=[OrderStatus.OPEN, OrderStatus.IN_PRODUCTION])
+        .annotate(n=Count("lines"))
+        .order_by("-n", "id")
+    )
+    large = open_orders.first()
+    small = open_orders.order_by("n", "id").first()
+    if large is None or small is None:
+        raise SystemExit("measure: the bench database holds no open orders")
+    stages = list(ProductionStage.objects.order_by("position").values_list("code", flat=True))
+    start = timezone.now() - datetime.timedelta(days=60)
+    plan = {"large": (large, stages * 3), "small": (small, stages[:1])}
+    result = {}
+    for kind, (order, codes) in plan.items():
+        for i, code in enumerate(codes):
+            order_stage_event_record(
+                order=order,
+                stage=code,
+                occurred_at=start + datetime.timedelta(days=i),
+                external_id=f"{BENCH_EVENTS}{order.pk}-{i}",
+            )
+        result[kind] = (order, order.n, len(codes))
+    return result
+
+
+def _addresses() -> Iterator[str]:
+    """A fresh client address per request (10.0.0.1, 10.0.0.2, …): the rate limit of the
+    tracking page counts per address."""
+    for n in itertools.count(1):
+        yield f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
 def _api_token(user: Any) -> tuple[str, str]:
     """A fresh bench token of `user`, or "" and why the API cannot be measured."""
     try:
@@ -237,8 +307,14 @@ def _time_url(
     capture: Any,
 ) -> dict[str, Any]:
     url = item["url"]
+    addresses = _addresses() if item.get("anonymous") else None
+
+    def get() -> Any:
+        extra = {"REMOTE_ADDR": next(addresses)} if addresses else {}
+        return client.get(url, **headers, **extra)
+
     for _ in range(WARMUP):
-        response = client.get(url, **headers)
+        response = get()
         if response.status_code != 200:
             raise SystemExit(f"measure: GET {url} answered {response.status_code}")
     # Django logs query times to the millisecond; an execute wrapper times them exactly.
@@ -252,7 +328,7 @@ def _time_url(
             timings.append((time.perf_counter() - began) * 1000)
 
     with capture(connection) as context, connection.execute_wrapper(timed):
-        client.get(url, **headers)
+        get()
     # A copy now: captured_queries reads the connection's log, which the next request empties.
     queries = [
         {"ms": ms, "sql": q["sql"]} for q, ms in zip(context.captured_queries, timings, strict=True)
@@ -263,7 +339,7 @@ def _time_url(
     size = 0
     for _ in range(requests):
         began = time.perf_counter()
-        response = client.get(url, **headers)
+        response = get()
         samples.append((time.perf_counter() - began) * 1000)
         size = len(response.content)
     return {

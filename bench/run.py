@@ -9,7 +9,10 @@ N --years 3 --seed 1`; N = 20,000 gives about 2 million order lines), then measu
    sections, and `GET /api/v1/customers`, in-process with Django's test client (`measure.py`);
 2. throughput (req/s) of the customer list page and the API under gunicorn (2 workers, the
    command `treue serve` runs) loaded by wrk on 127.0.0.1, beside a bare Django app serving the
-   same table in the same run (`baseline.py`); the goal is at least half of the bare app.
+   same table in the same run (`baseline.py`); the goal is at least half of the bare app;
+3. delay notices for 10,000 promised-date changes, planned through the real services and sent to
+   a mail server on 127.0.0.1 (`smtp_sink.py`), and letter PDFs per second (`notices.py`), on a
+   copy of the bench database that is thrown away afterwards.
 
 It prints a Markdown table and writes it to docs/benchmark.md when both databases ran (otherwise
 to bench/out/, as after any run). Bench databases live in var/bench/ and are reused while they hold
@@ -23,12 +26,15 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import signal
 import sqlite3
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +51,8 @@ DATABASES = ("sqlite", "postgresql")
 BUILD_TARGET_S = 300
 P95_TARGET_MS = 200
 RATIO_GOAL = 0.5
+NOTICES_TARGET_S = 60
+TRACKING_P95_TARGET_MS = 100
 
 
 def main() -> None:
@@ -73,6 +81,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--no-throughput", action="store_true", help="latency and queries only (no gunicorn/wrk)"
+    )
+    parser.add_argument(
+        "--changes", type=int, default=10_000, help="promised-date changes for the notices (10,000)"
+    )
+    parser.add_argument("--letters", type=int, default=100, help="letter PDFs rendered (100)")
+    parser.add_argument(
+        "--no-notices", action="store_true", help="skip the delay notices and letter PDFs"
     )
     parser.add_argument(
         "--doc",
@@ -113,8 +128,16 @@ def main() -> None:
             "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration:g}s",
             "rounds": args.rounds,
             "workers": args.workers,
+            "changes": args.changes,
+            "letters": args.letters,
         },
-        "targets": {"build_s": BUILD_TARGET_S, "p95_ms": P95_TARGET_MS, "ratio": RATIO_GOAL},
+        "targets": {
+            "build_s": BUILD_TARGET_S,
+            "p95_ms": P95_TARGET_MS,
+            "ratio": RATIO_GOAL,
+            "notices_s": NOTICES_TARGET_S,
+            "tracking_p95_ms": TRACKING_P95_TARGET_MS,
+        },
         "databases": results,
         "total_s": time.monotonic() - began,
         # Anything else running on the machine shows up here and in the spread of the numbers.
@@ -301,6 +324,23 @@ def bench_sqlite(args: argparse.Namespace, wrk_path: str) -> dict[str, Any]:
         meta_path.write_text(json.dumps(record, indent=2) + "\n")
     import sqlite3 as version_source
 
+    @contextmanager
+    def scratch() -> Iterator[str]:
+        """A copy of the bench database for work that writes, removed afterwards."""
+        copy = VAR / f"bench-{args.rows}-scratch.sqlite3"
+        _remove_sqlite(copy)
+        try:
+            # Nothing else has the database open now: after a checkpoint the file is complete.
+            source = sqlite3.connect(path)
+            try:
+                source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                source.close()
+            shutil.copyfile(path, copy)
+            yield f"sqlite:///{copy}"
+        finally:
+            _remove_sqlite(copy)
+
     return measure_all(
         env,
         args,
@@ -308,7 +348,13 @@ def bench_sqlite(args: argparse.Namespace, wrk_path: str) -> dict[str, Any]:
         build=record,
         counts=counts() or {},
         server=f"SQLite {version_source.sqlite_version}",
+        scratch=scratch,
     )
+
+
+def _remove_sqlite(path: Path) -> None:
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
 
 
 def bench_postgresql(args: argparse.Namespace, wrk_path: str) -> dict[str, Any]:
@@ -339,6 +385,21 @@ def bench_postgresql(args: argparse.Namespace, wrk_path: str) -> dict[str, Any]:
                 db.execute("VACUUM ANALYZE")
             record["vacuum_analyze_s"] = round(time.monotonic() - began, 1)
             meta_path.write_text(json.dumps(record, indent=2) + "\n")
+
+        @contextmanager
+        def scratch() -> Iterator[str]:
+            """A copy of the bench database for work that writes, dropped afterwards; a file
+            copy (no other session may be connected to the template meanwhile)."""
+            copy = f"{name}_scratch"
+            with psycopg.connect(cluster.url("postgres"), autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {copy}")
+                admin.execute(f"CREATE DATABASE {copy} TEMPLATE {name} STRATEGY FILE_COPY")
+            try:
+                yield cluster.url(copy)
+            finally:
+                with psycopg.connect(cluster.url("postgres"), autocommit=True) as admin:
+                    admin.execute(f"DROP DATABASE IF EXISTS {copy} WITH (FORCE)")
+
         return measure_all(
             env,
             args,
@@ -346,6 +407,7 @@ def bench_postgresql(args: argparse.Namespace, wrk_path: str) -> dict[str, Any]:
             build=record,
             counts=counts() or {},
             server=f"PostgreSQL {cluster.version()}",
+            scratch=scratch,
         )
 
 
@@ -360,6 +422,7 @@ def measure_all(
     build: dict[str, Any],
     counts: dict[str, int],
     server: str,
+    scratch: Callable[[], AbstractContextManager[str]],
 ) -> dict[str, Any]:
     treue(env, "collectstatic", "--noinput", "-v", "0")
     print("  latency and queries (in-process, Django test client)")
@@ -379,8 +442,46 @@ def measure_all(
         "counts": counts,
         "latency": latency,
     }
+    if not args.no_notices:
+        result["notices"] = notices(env, args, scratch)
     if not args.no_throughput:
         result["throughput"] = throughput(env, args, wrk_path, latency)
+    return result
+
+
+def notices(
+    env: dict[str, str],
+    args: argparse.Namespace,
+    scratch: Callable[[], AbstractContextManager[str]],
+) -> dict[str, Any]:
+    """Delay notices to a local mail server and letter PDFs (`notices.py`), on a copy of the
+    bench database: they write, and the next run must find the database as it was built."""
+    tag = "pg" if "postgres" in env["DATABASE_URL"] else "sqlite"
+    out = OUT / f"notices-{tag}.json"
+    mailbox = OUT / f"mailbox-{tag}.txt"
+    began = time.monotonic()
+    with scratch() as url:
+        copied = time.monotonic() - began
+        print(f"  delay notices and letters, on a copy of the database (made in {copied:.0f} s)")
+        port = servers.free_port()
+        with servers.smtp_sink(port=port, out=mailbox, log=OUT / "smtp.log"):
+            subprocess.run(
+                [sys.executable, str(BENCH / "notices.py"), "--out", str(out),
+                 "--mailbox", str(mailbox), "--changes", str(args.changes),
+                 "--letters", str(args.letters)],
+                env={
+                    **env,
+                    "DATABASE_URL": url,
+                    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                    "EMAIL_HOST": servers.HOST,
+                    "EMAIL_PORT": str(port),
+                    "EMAIL_USE_TLS": "",
+                },
+                check=True,
+                cwd=ROOT,
+            )  # fmt: skip
+    result: dict[str, Any] = json.loads(out.read_text())
+    result["copy_s"] = round(copied, 1)
     return result
 
 

@@ -1,4 +1,5 @@
-"""The processes a bench run starts and stops: a PostgreSQL cluster, gunicorn, and wrk.
+"""The processes a bench run starts and stops: a PostgreSQL cluster, gunicorn, wrk, and a mail
+server for the delay notices.
 
 Every process is started here in a process group of its own and stopped by the same object that
 started it (context managers), also when the run is interrupted: `run.py` turns SIGTERM into
@@ -237,6 +238,42 @@ def http_get(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]
         return response.status, response.read()
     finally:
         conn.close()
+
+
+# -------------------------------------------------------------------------------- mail server
+
+
+@contextmanager
+def smtp_sink(*, port: int, out: Path, log: Path) -> Iterator[None]:
+    """Run `smtp_sink.py` on 127.0.0.1:`port` until the block ends; it writes a line per mail
+    to `out`."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    script = Path(__file__).resolve().parent / "smtp_sink.py"
+    with log.open("ab") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, str(script), "--port", str(port), "--out", str(out)],
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=log_file,
+            process_group=0,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"the mail server exited with {proc.returncode}; see {log}")
+                try:
+                    with socket.create_connection((HOST, port), timeout=1) as probe:
+                        if probe.recv(3) == b"220":
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the mail server did not answer on port {port}; see {log}")
+                time.sleep(0.1)
+            yield
+        finally:
+            _stop(proc)
 
 
 # ---------------------------------------------------------------------------------------- wrk

@@ -158,6 +158,8 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[Envelope] = []
         self.refuse: set[str] = set()
+        # The client's (host, port) of each accepted message: one per connection it came over.
+        self.peers: list[object] = []
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
@@ -169,6 +171,7 @@ class Mailbox:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.messages.append(envelope)
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
 

@@ -7,6 +7,7 @@ of their own exists. Texts are Django templates rendered in the recipient's lang
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -43,11 +44,22 @@ def _variants(channel: str, depth: str, language: str) -> list[tuple[str, str, s
     return [(c, d, lang) for lang in languages for c in channels for d in depths]
 
 
-def template_source(*, type: str, channel: str, depth: str, language: str) -> tuple[str, str]:
-    """(subject, body) template source; the closest variant the admins or treue provide."""
-    stored = {
+Stored = dict[tuple[str, str, str], CommunicationTemplate]
+
+
+def stored_templates(*, type: str) -> Stored:
+    """The admins' templates of `type` by (channel, depth, language), for several renders."""
+    return {
         (t.channel, t.depth, t.language): t for t in CommunicationTemplate.objects.filter(type=type)
     }
+
+
+def template_source(
+    *, type: str, channel: str, depth: str, language: str, stored: Stored | None = None
+) -> tuple[str, str]:
+    """(subject, body) template source; the closest variant the admins or treue provide."""
+    if stored is None:
+        stored = stored_templates(type=type)
     for variant in _variants(channel, depth, language):
         if variant in stored:
             return stored[variant].subject, stored[variant].body
@@ -69,9 +81,18 @@ def _built_in(type: str, channel: str, depth: str, language: str) -> tuple[str, 
 
 
 def render(
-    *, type: str, channel: str, depth: str, language: str, context: dict[str, Any]
+    *,
+    type: str,
+    channel: str,
+    depth: str,
+    language: str,
+    context: dict[str, Any],
+    stored: Stored | None = None,
 ) -> Rendered:
-    subject, body = template_source(type=type, channel=channel, depth=depth, language=language)
+    """`stored`: the admins' templates of `type` when read once for several renders."""
+    subject, body = template_source(
+        type=type, channel=channel, depth=depth, language=language, stored=stored
+    )
     return _render(subject, body, language=language, context=context)
 
 
@@ -83,9 +104,16 @@ def _render(subject: str, body: str, *, language: str, context: dict[str, Any]) 
         "items": [_with_dates(item) for item in context.get("items", [])],
     }
     with translation.override(language):
-        subject = Template(subject, engine=ENGINE).render(Context(full))
-        body = Template(body, engine=ENGINE).render(Context(full))
+        subject = _compiled(subject).render(Context(full))
+        body = _compiled(body).render(Context(full))
     return Rendered(subject=" ".join(subject.split())[:200], body=body.strip() + "\n")
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """A template compiled once per process and text: a plan renders the same few texts over
+    and over, and an edited text is a new key. Compiling does not depend on the language."""
+    return Template(source, engine=ENGINE)
 
 
 def preview(*, template: CommunicationTemplate) -> Rendered:

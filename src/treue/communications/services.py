@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,12 +35,13 @@ from .models import (
     CommunicationStatus,
     RecipientRule,
 )
-from .rendering import render
+from .rendering import Stored, render, stored_templates
 
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+MESSAGES_PER_CONNECTION = 100
 # After the n-th failed attempt the next one waits BACKOFF[n - 1].
 BACKOFF = [datetime.timedelta(minutes=m) for m in (1, 5, 15, 60)]
 CONVERSATION_CHANNELS = {Channel.PHONE, Channel.MEETING}
@@ -94,6 +96,14 @@ def communication_plan(
             send_after__gt=now,
         )
     )
+    # What rendering reads, from the rows in hand instead of a query each.
+    stored = stored_templates(type=type)
+    contacts_by_id = {contact.pk: contact for contact in contacts}
+    for communication in waiting:
+        communication.customer = customer
+        communication.order = order
+        if communication.contact_id in contacts_by_id:
+            communication.contact = contacts_by_id[communication.contact_id]
     planned = []
     for recipient in chosen:
         contact_id = recipient.contact.pk if recipient.contact else None
@@ -102,7 +112,7 @@ def communication_plan(
             communication = same[0]
             if all(i.get("key") != item["key"] for i in communication.items):
                 communication.items = [*communication.items, item]
-                _render_into(communication, context or {})
+                _render_into(communication, context or {}, stored)
                 communication.save(update_fields=["items", "subject", "body"])
                 _event(communication, CommunicationStatus.PLANNED, f"joined {item['key']}")
             planned.append(communication)
@@ -126,7 +136,7 @@ def communication_plan(
             send_after=now + wait,
             created_by=by,
         )
-        _render_into(communication, context or {})
+        _render_into(communication, context or {}, stored)
         communication.save()
         _event(communication, CommunicationStatus.PLANNED, recipient.note)
         planned.append(communication)
@@ -134,8 +144,11 @@ def communication_plan(
     return planned
 
 
-def _render_into(communication: Communication, context: dict[str, Any]) -> None:
+def _render_into(
+    communication: Communication, context: dict[str, Any], stored: Stored | None = None
+) -> None:
     rendered = render(
+        stored=stored,
         type=communication.type,
         channel=communication.channel,
         depth=communication.depth,
@@ -162,9 +175,15 @@ def _schedule(communication: Communication) -> None:
 
 
 def communication_deliver(
-    *, communication_id: int, now: datetime.datetime | None = None
+    *,
+    communication_id: int,
+    now: datetime.datetime | None = None,
+    connection: BaseEmailBackend | None = None,
 ) -> Communication:
-    """Deliver a planned communication whose wait is over; safe to call twice or concurrently."""
+    """Deliver a planned communication whose wait is over; safe to call twice or concurrently.
+
+    An e-mail goes over `connection` when given (a sweep's, left open for the next message),
+    otherwise over a connection of its own."""
     now = now or timezone.now()
     with transaction.atomic():
         communication = (
@@ -198,7 +217,7 @@ def communication_deliver(
         communication.send_started_at = now
         communication.attempts += 1
         communication.save(update_fields=["send_started_at", "attempts"])
-    return _send_email(communication, now)
+    return _send_email(communication, now, connection)
 
 
 def _due(communication: Communication, now: datetime.datetime) -> bool:
@@ -209,7 +228,11 @@ def _due(communication: Communication, now: datetime.datetime) -> bool:
     return False
 
 
-def _send_email(communication: Communication, now: datetime.datetime) -> Communication:
+def _send_email(
+    communication: Communication,
+    now: datetime.datetime,
+    connection: BaseEmailBackend | None = None,
+) -> Communication:
     contact = communication.contact
     assert contact is not None  # noqa: S101 - conversations were handled above
     message = EmailMessage(
@@ -220,10 +243,8 @@ def _send_email(communication: Communication, now: datetime.datetime) -> Communi
         headers={"Message-ID": communication.message_id},
         attachments=documents.attachments(communication),
     )
-    connection = get_connection()
     try:
-        connection.open()
-        connection.send_messages([message])
+        _transmit(message, connection)
     except smtplib.SMTPRecipientsRefused as exc:
         return _failed(communication, now, _refusal(exc), permanent=True)
     except smtplib.SMTPResponseException as exc:
@@ -233,11 +254,6 @@ def _send_email(communication: Communication, now: datetime.datetime) -> Communi
         return _failed(communication, now, reason, permanent=exc.smtp_code >= 500)
     except (smtplib.SMTPException, OSError) as exc:
         return _failed(communication, now, f"{type(exc).__name__}: {exc}", permanent=False)
-    finally:
-        try:
-            connection.close()
-        except (smtplib.SMTPException, OSError):
-            logger.warning("closing the SMTP connection failed", exc_info=True)
     with transaction.atomic():
         communication.status = CommunicationStatus.SENT
         communication.sent_at = timezone.now()
@@ -246,6 +262,30 @@ def _send_email(communication: Communication, now: datetime.datetime) -> Communi
         communication.save(update_fields=["status", "sent_at", "reason", "next_attempt_at"])
         _event(communication, CommunicationStatus.SENT, contact.email)
     return communication
+
+
+def _transmit(message: EmailMessage, connection: BaseEmailBackend | None) -> None:
+    """Hand `message` to the mail server over `connection` (left open for the next message of
+    a sweep), or over a connection of its own."""
+    own = connection is None
+    if connection is None:
+        connection = get_connection()
+    failed = True
+    try:
+        connection.open()  # opened here, send_messages leaves it open
+        connection.send_messages([message])
+        failed = False
+    finally:
+        # After a failure, whatever state the server is in, the next message starts afresh.
+        if own or failed:
+            _close(connection)
+
+
+def _close(connection: BaseEmailBackend) -> None:
+    try:
+        connection.close()
+    except (smtplib.SMTPException, OSError):
+        logger.warning("closing the SMTP connection failed", exc_info=True)
 
 
 def _refusal(exc: smtplib.SMTPRecipientsRefused) -> str:
@@ -326,7 +366,11 @@ def _hand_to_account_owner(communication: Communication, *, reason: str) -> None
 
 def communication_deliver_due(*, now: datetime.datetime | None = None) -> int:
     """Deliver what is due and not yet tried, retry failures whose wait is over, and settle
-    claims that found no result; the worker runs this every minute."""
+    claims that found no result; the worker runs this every minute.
+
+    The e-mails of a sweep share one connection to the mail server (renewed after
+    `MESSAGES_PER_CONNECTION` and after any failure); each is still claimed, sent and marked on
+    its own, so a refused message fails alone and a crash leaves at most one in doubt."""
     now = now or timezone.now()
     due = Communication.objects.filter(
         status__in=[CommunicationStatus.PLANNED, CommunicationStatus.FAILED]
@@ -336,9 +380,15 @@ def communication_deliver_due(*, now: datetime.datetime | None = None) -> int:
         | due.filter(status=CommunicationStatus.FAILED, next_attempt_at__lte=now)
     ).values_list("pk", flat=True)
     count = 0
-    for pk in list(ids):
-        communication_deliver(communication_id=pk, now=now)
-        count += 1
+    connection = get_connection()
+    try:
+        for pk in list(ids):
+            if count and count % MESSAGES_PER_CONNECTION == 0:
+                _close(connection)  # servers limit the messages per connection
+            communication_deliver(communication_id=pk, now=now, connection=connection)
+            count += 1
+    finally:
+        _close(connection)
     return count
 
 

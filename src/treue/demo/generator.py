@@ -11,6 +11,7 @@ stored in a table.
 
 import base64
 import datetime as dt
+import importlib
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -140,9 +141,20 @@ def _wiped_models() -> list[type[models.Model]]:
     return wiped
 
 
+# The configuration that data migrations seed (module, function): wiped with everything else and
+# seeded again, so that the demo company is configured like a freshly migrated database.
+MIGRATION_SEEDS = (
+    ("treue.communications.migrations.0002_default_recipient_rules", "add_rules"),
+    ("treue.orders.migrations.0010_default_production_stages", "add_stages"),
+)
+
+
 def demo_wipe() -> None:
-    """Delete all treue data, users and tasks; id counters start at 1 again."""
+    """Delete all treue data, users and tasks; id counters start at 1 again, and the defaults
+    the migrations seed (recipient rules, production stages) are there again."""
     bulk.truncate(_wiped_models())
+    for module, function in MIGRATION_SEEDS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def demo_settings_allow_wipe() -> bool:

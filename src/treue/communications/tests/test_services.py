@@ -157,3 +157,19 @@ def test_a_letter_waits_in_the_print_queue_until_printed(
 
     assert printed.status == CommunicationStatus.SENT
     assert mail.outbox == []
+
+
+def test_a_change_joining_a_waiting_notice_reads_no_customer_contact_or_order_again(
+    customer_world: dict, delay_item: dict, django_assert_max_num_queries
+) -> None:
+    plan(customer_world, delay_item)
+    second = {**delay_item, "key": "promised-date-change:2", "line_no": 20}
+
+    # savepoint, rule, contacts, billing address, templates, waiting, update, event, release
+    with django_assert_max_num_queries(9) as captured:
+        (communication,) = plan(customer_world, second)
+
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    assert 'FROM "customers_customer"' not in tables
+    assert 'FROM "orders_order"' not in tables
+    assert "Guten Tag Jens Krüger" in communication.body

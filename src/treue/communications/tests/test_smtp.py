@@ -91,3 +91,93 @@ def test_a_server_that_is_down_is_retried_later_and_the_mail_arrives_once(
     assert communication.status == CommunicationStatus.SENT
     assert communication.attempts == 2
     assert len(smtp_server.messages) == 1
+
+
+@pytest.fixture
+def three_email_contacts(customer_world: dict, email_contact: Contact) -> list[Contact]:
+    """Jens and two colleagues the delay notices reach, all by e-mail."""
+    customer = customer_world["customer"]
+    others = [
+        Contact.objects.create(
+            customer=customer,
+            first_name=first,
+            last_name=last,
+            buying_role=role,
+            preferred_channels=["email"],
+            email=f"{first.lower()}@bergmann.example",
+        )
+        for first, last, role in [
+            ("Anja", "Albrecht", "technical_buyer"),
+            ("Uwe", "Zander", "user"),
+        ]
+    ]
+    return [email_contact, *others]
+
+
+def test_a_sweep_sends_its_mails_over_one_connection_and_marks_each(
+    smtp_server, customer_world: dict, three_email_contacts: list, delay_item: dict, later
+) -> None:
+    planned = communication_plan(
+        type=CommunicationType.DELAY_NOTICE,
+        customer=customer_world["customer"],
+        order=customer_world["order"],
+        item=delay_item,
+    )
+
+    assert communication_deliver_due(now=later) == 3
+
+    assert sorted(rcpt for e in smtp_server.messages for rcpt in e.rcpt_tos) == [
+        "anja@bergmann.example",
+        "jens.krueger@bergmann.example",
+        "uwe@bergmann.example",
+    ]
+    assert len(set(smtp_server.peers)) == 1
+    for communication in planned:
+        communication.refresh_from_db()
+        assert communication.status == CommunicationStatus.SENT
+        assert [e.status for e in communication.events.all()] == ["planned", "sent"]
+
+
+def test_a_refused_recipient_in_a_sweep_fails_alone(
+    smtp_server, customer_world: dict, three_email_contacts: list, delay_item: dict, later
+) -> None:
+    smtp_server.refuse.add("anja@bergmann.example")
+    communication_plan(
+        type=CommunicationType.DELAY_NOTICE,
+        customer=customer_world["customer"],
+        order=customer_world["order"],
+        item=delay_item,
+    )
+
+    communication_deliver_due(now=later)
+
+    statuses = dict(
+        Communication.objects.values_list("contact__email", "status").order_by("contact__email")
+    )
+    assert statuses == {
+        "anja@bergmann.example": CommunicationStatus.FAILED,
+        "jens.krueger@bergmann.example": CommunicationStatus.SENT,
+        "uwe@bergmann.example": CommunicationStatus.SENT,
+    }
+    assert "550" in Communication.objects.get(contact__email="anja@bergmann.example").reason
+    assert sorted(rcpt for e in smtp_server.messages for rcpt in e.rcpt_tos) == [
+        "jens.krueger@bergmann.example",
+        "uwe@bergmann.example",
+    ]
+
+
+def test_a_long_sweep_renews_its_connection(
+    smtp_server, monkeypatch, customer_world: dict, three_email_contacts: list, delay_item, later
+) -> None:
+    monkeypatch.setattr("treue.communications.services.MESSAGES_PER_CONNECTION", 2, raising=True)
+    communication_plan(
+        type=CommunicationType.DELAY_NOTICE,
+        customer=customer_world["customer"],
+        order=customer_world["order"],
+        item=delay_item,
+    )
+
+    communication_deliver_due(now=later)
+
+    assert len(smtp_server.messages) == 3
+    assert len(set(smtp_server.peers)) == 2

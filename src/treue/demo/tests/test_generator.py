@@ -12,11 +12,19 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.test import Client
 
 from treue.activities.models import Activity
+from treue.communications.models import RecipientRule
 from treue.core.models import Department, User
 from treue.core.roles import Role
 from treue.customers.models import Address, Contact, Customer, Interaction
 from treue.demo.generator import DEMO_PASSWORD, demo_build, demo_logins
-from treue.orders.models import Delivery, DeliveryLine, Order, OrderLine, Product
+from treue.orders.models import (
+    Delivery,
+    DeliveryLine,
+    Order,
+    OrderLine,
+    Product,
+    ProductionStage,
+)
 from treue.receivables.models import Invoice, Payment
 
 TODAY = dt.date(2025, 6, 30)
@@ -276,6 +284,23 @@ def test_force_wipes_and_rebuilds():
     assert not User.objects.filter(username="leftover").exists()
     assert Customer.objects.order_by("id").first().pk == 1
     connection.check_constraints()
+
+
+def test_force_keeps_the_recipient_rules_and_stages_the_migrations_seed():
+    RecipientRule.objects.filter(type="delay_notice").update(roles=["gatekeeper"])
+
+    demo("--customers", "20", "--years", "1", "--force")
+
+    assert RecipientRule.objects.get(type="delay_notice").roles == [
+        "commercial_buyer",
+        "technical_buyer",
+        "user",
+    ]
+    assert list(ProductionStage.objects.values_list("code", flat=True))[:2] == [
+        "received",
+        "engineering",
+    ]
+    assert ProductionStage.objects.count() == 8
 
 
 def test_new_rows_after_the_build_get_fresh_ids():
