@@ -86,9 +86,7 @@ def test_datetimes_in_utc_are_read_in_the_site_time_zone() -> None:
 
 
 def test_custom_working_hours() -> None:
-    saturday_shift = BusinessCalendar(
-        state="BY", hours={5: (datetime.time(6), datetime.time(14))}
-    )
+    saturday_shift = BusinessCalendar(state="BY", hours={5: (datetime.time(6), datetime.time(14))})
 
     assert saturday_shift.add_minutes(at("2026-03-10", "12:00"), 60) == at("2026-03-14", "07:00")
 
@@ -108,6 +106,6 @@ def test_a_wrong_calendar_is_refused(kwargs: dict, message: str) -> None:
 
 def test_naive_datetimes_and_negative_minutes_are_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
-        BW.add_minutes(datetime.datetime(2026, 3, 10, 9), 10)
+        BW.add_minutes(datetime.datetime(2026, 3, 10, 9), 10)  # noqa: DTZ001 - naive on purpose
     with pytest.raises(ValueError, match="negative"):
         BW.add_minutes(at("2026-03-10", "09:00"), -1)
