@@ -59,7 +59,9 @@ def _message_id(key: str) -> str:
     return f"<treue.{digest}@{domain}>"
 
 
-@transaction.atomic
+# Inside the caller's transaction without a savepoint of its own: a failure here fails the
+# caller's change as a whole, which is what every caller wants (and two queries less per plan).
+@transaction.atomic(savepoint=False)
 def communication_plan(
     *,
     type: str,
@@ -104,6 +106,21 @@ def communication_plan(
         communication.order = order
         if communication.contact_id in contacts_by_id:
             communication.contact = contacts_by_id[communication.contact_id]
+    waiting_for = {(c.contact_id, c.channel) for c in waiting}
+    keys = {
+        recipient: f"{type}:{item['key']}:{recipient.contact.pk if recipient.contact else 'owner'}"
+        for recipient in chosen
+        if (recipient.contact.pk if recipient.contact else None, recipient.channel)
+        not in waiting_for
+    }
+    existing_by_key = (
+        {
+            c.idempotency_key: c
+            for c in Communication.objects.filter(idempotency_key__in=list(keys.values()))
+        }
+        if keys
+        else {}
+    )
     planned = []
     for recipient in chosen:
         contact_id = recipient.contact.pk if recipient.contact else None
@@ -117,8 +134,8 @@ def communication_plan(
                 _event(communication, CommunicationStatus.PLANNED, f"joined {item['key']}")
             planned.append(communication)
             continue
-        key = f"{type}:{item['key']}:{contact_id or 'owner'}"
-        existing = Communication.objects.filter(idempotency_key=key).first()
+        key = keys[recipient]
+        existing = existing_by_key.get(key)
         if existing is not None:
             planned.append(existing)
             continue
