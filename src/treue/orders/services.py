@@ -27,6 +27,7 @@ from treue.core.errors import BusinessRuleError, FieldErrors, add_error, clean_o
 from treue.core.models import User
 from treue.core.money import round_money
 from treue.customers.models import Customer
+from treue.scorecards.services import delivery_figures_changed
 
 from . import selectors
 from .models import (
@@ -215,6 +216,7 @@ def order_create(
     clean_or_raise(order, errors, exclude=["customer"])
     order.save()
     OrderLine.objects.bulk_create(order_lines)
+    delivery_figures_changed()
     return order
 
 
@@ -290,6 +292,7 @@ def order_line_promised_date_change(
     )
     line.promised_date = new_date
     line.save(update_fields=["promised_date"])
+    delivery_figures_changed()
     if change.is_postponement:
         communication_plan(
             type=CommunicationType.DELAY_NOTICE,
@@ -326,6 +329,8 @@ def order_update(*, order: Order, data: OrderChanges) -> Order:
         setattr(order, field, value)
     clean_or_raise(order, errors, exclude=["customer"])
     order.save(update_fields=list(data))
+    if "status" in data:  # a cancelled order leaves the figures
+        delivery_figures_changed()
     return order
 
 
