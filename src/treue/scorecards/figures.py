@@ -12,8 +12,8 @@ announcement figures below show the other side.
   date (the delivery lines whose delivery was shipped on or before that day) reaches the ordered
   quantity. A partial delivery by the date is late, however much of the rest follows.
 - OTIF % = on-time-in-full lines / decided lines, by month, by customer and by product line
-  (of the product). Months up to the current one; "last 12 months" is the current month and the
-  eleven before it.
+  (of the product). "Last 12 months" is the current month and the eleven before it; a later
+  month shows once lines of it are decided (postponed, or delivered early in full).
 
 **Announcement** of postponements (a `PromisedDateChange` whose new date is later than the old
 one): *before* when the customer was told at least a day before the old promised date
@@ -60,6 +60,8 @@ from .models import (
 )
 
 MONTHS_SHOWN = 24
+# Lines first promised for up to this many months ahead count once decided (a postponement).
+MONTHS_AHEAD = 12
 # Quantities have three decimals; SQLite sums them as floating point.
 QUANTITY_TOLERANCE = "0.0005"
 
@@ -67,12 +69,14 @@ QUANTITY_TOLERANCE = "0.0005"
 @dataclass(frozen=True)
 class Window:
     """The months a snapshot covers: `first` (first day of its first month) up to the end of the
-    month of `today`; `last_12` is the first day of the last twelve of them."""
+    month of `today` (`end` is the day after), and the months ahead up to `ahead_end`;
+    `last_12` is the first day of the last twelve months."""
 
     today: datetime.date
     first: datetime.date
     last_12: datetime.date
-    end: datetime.date  # the first day after the window
+    end: datetime.date
+    ahead_end: datetime.date
 
     @classmethod
     def ending(cls, today: datetime.date, months: int = MONTHS_SHOWN) -> "Window":
@@ -82,10 +86,11 @@ class Window:
             first=add_months(this_month, -(months - 1)),
             last_12=add_months(this_month, -11),
             end=add_months(this_month, 1),
+            ahead_end=add_months(this_month, 1 + MONTHS_AHEAD),
         )
 
     def months(self) -> list[datetime.date]:
-        """Every month of the window, the newest first."""
+        """Every month up to the current one, the newest first."""
         count = (self.end.year - self.first.year) * 12 + self.end.month - self.first.month
         return [add_months(self.end, -i) for i in range(1, count + 1)]
 
@@ -196,7 +201,7 @@ def snapshot_fill(*, window: Window) -> None:
         select, params = _otif_select(
             columns=f"{month}, p.product_line",
             first=window.first,
-            end=window.end,
+            end=window.ahead_end,
             today=window.today,
         )
         cursor.execute(

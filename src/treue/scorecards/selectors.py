@@ -135,7 +135,7 @@ def delivery_scorecard() -> DeliveryScorecard:
         totals = by_month.setdefault(month, [0, 0])
         totals[0] += decided
         totals[1] += on_time
-        if month >= window.last_12:
+        if window.last_12 <= month < window.end:
             line_totals = by_line.setdefault(product_line, [0, 0])
             line_totals[0] += decided
             line_totals[1] += on_time
@@ -149,15 +149,16 @@ def delivery_scorecard() -> DeliveryScorecard:
         )
         for a in AnnouncementMonth.objects.all()
     }
+    ahead = sorted((m for m in by_month if m >= window.end), reverse=True)
     months = [
         MonthRow(
             month=month,
             otif=OtifCount(*by_month.get(month, (0, 0))),
             announcements=announcements.get(month, _NO_ANNOUNCEMENTS),
         )
-        for month in window.months()
+        for month in [*ahead, *window.months()]
     ]
-    last_12 = [m for m in months if m.month >= window.last_12]
+    last_12 = [m for m in months if window.last_12 <= m.month < window.end]
     labels = dict(ProductLine.choices)
     return DeliveryScorecard(
         state=state,
