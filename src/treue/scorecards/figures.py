@@ -29,9 +29,9 @@ once every line is delivered in full; a delivery that knows only its day counts 
 noon, company time), rounded up to whole hours. Orders not delivered in full are "not yet
 shipped"; *within target* means within the order's own target.
 
-The scorecard reads a snapshot (`services.delivery_figures_refresh`) that these statements fill
-in the database; no line travels to Python. The customer 360 page counts one customer live with
-the same statements.
+The scorecard reads a snapshot (`services.delivery_figures_refresh`) that these statements count
+in the database; no line travels to Python, only the aggregates (a few thousand rows). The
+customer 360 page counts one customer live with the same statements.
 """
 
 import datetime
@@ -52,11 +52,7 @@ from treue.orders.models import (
 )
 
 from .models import (
-    AnnouncementMonth,
     LocalNoon,
-    OtifCustomer,
-    OtifMonth,
-    SparePartLeadTime,
 )
 
 MONTHS_SHOWN = 24
@@ -145,8 +141,8 @@ def _otif_select(
     customer_id: int | None = None,
 ) -> tuple[str, list[Any]]:
     """`SELECT <columns>, decided, on_time` over the decided lines whose first promised date
-    lies in [first, end), of one customer or all; `columns` of `ol` (order line), `o` (order)
-    and `p` (product). The statement ends in its WHERE clause: a caller adds `GROUP BY`."""
+    lies in [first, end), of one customer or all; `columns` of `ol` (order line) and `o`
+    (order). The statement ends in its WHERE clause: a caller adds `GROUP BY`."""
     on_time = f"COALESCE(dv.by_first, 0) >= ol.quantity - {QUANTITY_TOLERANCE}"
     in_full = f"COALESCE(dv.total, 0) >= ol.quantity - {QUANTITY_TOLERANCE}"
     # The delivered quantities are summed for the lines counted only: of the customer, too.
@@ -162,7 +158,6 @@ def _otif_select(
                COALESCE(SUM(CASE WHEN {on_time} THEN 1 ELSE 0 END), 0) AS on_time
         FROM {_table(OrderLine)} ol
         JOIN {_table(Order)} o ON o.id = ol.order_id
-        JOIN {_table(Product)} p ON p.id = ol.product_id
         LEFT JOIN (
             SELECT dl.order_line_id AS line_id,
                    SUM(dl.quantity) AS total,
@@ -194,36 +189,54 @@ def _otif_select(
     return sql, params
 
 
-def snapshot_fill(*, window: Window) -> None:
-    """Write the snapshot tables (emptied by the caller) for `window`, all in SQL."""
+@dataclass(frozen=True)
+class Snapshot:
+    """The aggregates of a snapshot, as the database counted them (a few thousand rows)."""
+
+    months: list[tuple[datetime.date, str, int, int]]  # month, product line, decided, on time
+    customers: list[tuple[int, int, int]]  # customer id, decided, on time
+    announcements: list[tuple[datetime.date, int, int, int, int, int]]
+    spare_parts: list[tuple[int | None, bool, int]]  # hours, within target, orders
+
+
+def snapshot_compute(*, window: Window) -> Snapshot:
+    """Count the snapshot for `window` in SQL.
+
+    Only reads (but for the few noons of `LocalNoon`): on SQLite the counting takes seconds, and
+    a write transaction that long would keep every planner waiting.
+    """
+    _local_noons(_window_datetimes(window.last_12, window.end))
     with connection.cursor() as cursor:
         month = _month_of("ol.first_promised_date")
         select, params = _otif_select(
-            columns=f"{month}, p.product_line",
+            columns=f"{month}, ol.product_id",
             first=window.first,
             end=window.ahead_end,
             today=window.today,
         )
-        cursor.execute(
-            f"""
-            INSERT INTO {_table(OtifMonth)} (month, product_line, decided_lines, on_time_lines)
-            {select} GROUP BY 1, 2
-            """,
-            params,
-        )
+        cursor.execute(f"{select} GROUP BY 1, 2", params)
+        by_product = cursor.fetchall()
+        lines = dict(Product.objects.values_list("pk", "product_line"))
+        months: dict[tuple[datetime.date, str], list[int]] = {}
+        for month_start, product_id, decided, on_time in by_product:
+            totals = months.setdefault((_as_date(month_start), lines[product_id]), [0, 0])
+            totals[0] += int(decided)
+            totals[1] += int(on_time)
         select, params = _otif_select(
             columns="o.customer_id", first=window.last_12, end=window.end, today=window.today
         )
-        cursor.execute(
-            f"""
-            INSERT INTO {_table(OtifCustomer)} (customer_id, decided_lines, on_time_lines, otif)
-            SELECT customer_id, decided, on_time, 1.0 * on_time / decided
-            FROM ({select} GROUP BY o.customer_id) per_customer
-            """,  # noqa: S608 - table names from the models, values as parameters
-            params,
+        cursor.execute(f"{select} GROUP BY o.customer_id", params)
+        customers = [(int(c), int(d), int(t)) for c, d, t in cursor.fetchall()]
+        return Snapshot(
+            months=[(m, pl, d, t) for (m, pl), (d, t) in sorted(months.items())],
+            customers=customers,
+            announcements=_announcements(cursor, window),
+            spare_parts=_spare_parts(cursor, window),
         )
-        _announcements(cursor, window)
-        _spare_parts(cursor, window)
+
+
+def _as_date(value: Any) -> datetime.date:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _announcement_select(*, customer: bool) -> str:
@@ -246,15 +259,17 @@ def _announcement_select(*, customer: bool) -> str:
     """  # noqa: S608 - table names from the models, values as parameters
 
 
-def _announcements(cursor: CursorWrapper, window: Window) -> None:
+def _announcements(
+    cursor: CursorWrapper, window: Window
+) -> list[tuple[datetime.date, int, int, int, int, int]]:
     select = _announcement_select(customer=False)
     month = _month_of(_change_day("c"))
     select = select.replace("SELECT ", f"SELECT {month} AS m, ", 1) + " GROUP BY 1"
-    cursor.execute(
-        f"INSERT INTO {_table(AnnouncementMonth)} (month, postponements, announced_before, "
-        f"announced_on_the_day, announced_late, notice_days_sum) {select}",
-        [_date(window.first), _date(window.end)],
-    )
+    cursor.execute(select, [_date(window.first), _date(window.end)])
+    return [
+        (_as_date(m), int(n), int(before), int(day), int(late), int(notice))
+        for m, n, before, day, late, notice in cursor.fetchall()
+    ]
 
 
 def _window_datetimes(start: datetime.date, end: datetime.date) -> list[Any]:
@@ -267,23 +282,20 @@ def _window_datetimes(start: datetime.date, end: datetime.date) -> list[Any]:
     ]
 
 
-def _spare_parts(cursor: CursorWrapper, window: Window) -> None:
+def _spare_parts(cursor: CursorWrapper, window: Window) -> list[tuple[int | None, bool, int]]:
     received = _window_datetimes(window.last_12, window.end)
-    _local_noons(cursor, received)
     minutes = _minutes_between("o.received_at", "s.shipped")
     tolerance = QUANTITY_TOLERANCE
-    true, false = ("TRUE", "FALSE") if _postgres() else ("1", "0")
     spare_orders = (
         "o.target_lead_hours IS NOT NULL AND o.received_at IS NOT NULL AND o.status <> %s "
         "AND o.received_at >= %s AND o.received_at < %s"
     )
     cursor.execute(
         f"""
-        INSERT INTO {_table(SparePartLeadTime)} (hours, within_target, orders)
         SELECT hours, within_target, COUNT(*) FROM (
             SELECT CASE WHEN s.shipped IS NULL THEN NULL ELSE ({minutes} + 59) / 60 END AS hours,
                    CASE WHEN s.shipped IS NOT NULL AND {minutes} <= o.target_lead_hours * 60
-                        THEN {true} ELSE {false} END AS within_target
+                        THEN 1 ELSE 0 END AS within_target
             FROM {_table(Order)} o
             LEFT JOIN (
                 SELECT d.order_id, MAX(COALESCE(d.shipped_at, n.noon)) AS shipped
@@ -304,38 +316,40 @@ def _spare_parts(cursor: CursorWrapper, window: Window) -> None:
         """,  # noqa: S608 - table names from the models, values as parameters
         [OrderStatus.CANCELLED, *received, OrderStatus.CANCELLED, *received],
     )
+    return [
+        (None if hours is None else int(hours), bool(within), int(orders))
+        for hours, within, orders in cursor.fetchall()
+    ]
 
 
-def _local_noons(cursor: CursorWrapper, received: list[Any]) -> None:
+def _local_noons(received: list[Any]) -> None:
     """Noon of every day on which a delivery of a spare-part order without a shipping time
-    left, in the company's time zone."""
+    left, in the company's time zone (a short write of its own)."""
+    from django.db import transaction
     from django.utils import timezone
 
-    cursor.execute(
-        f"""
-        SELECT MIN(d.shipped_on), MAX(d.shipped_on) FROM {_table(Delivery)} d
-        JOIN {_table(Order)} o ON o.id = d.order_id
-        WHERE d.shipped_at IS NULL AND o.target_lead_hours IS NOT NULL
-          AND o.received_at >= %s AND o.received_at < %s
-        """,  # noqa: S608 - table names from the models, values as parameters
-        received,
-    )
-    first, last = cursor.fetchone()
-    LocalNoon.objects.all().delete()
-    if first is None:
-        return
-    first, last = (
-        datetime.date.fromisoformat(d) if isinstance(d, str) else d for d in (first, last)
-    )
-    zone = timezone.get_default_timezone()
-    days = (last - first).days + 1
-    LocalNoon.objects.bulk_create(
-        LocalNoon(
-            day=day,
-            noon=datetime.datetime.combine(day, datetime.time(12), tzinfo=zone),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT MIN(d.shipped_on), MAX(d.shipped_on) FROM {_table(Delivery)} d
+            JOIN {_table(Order)} o ON o.id = d.order_id
+            WHERE d.shipped_at IS NULL AND o.target_lead_hours IS NOT NULL
+              AND o.received_at >= %s AND o.received_at < %s
+            """,  # noqa: S608 - table names from the models, values as parameters
+            received,
         )
-        for day in (first + datetime.timedelta(days=i) for i in range(days))
-    )
+        first, last = cursor.fetchone()
+    zone = timezone.get_default_timezone()
+    noons = []
+    if first is not None:
+        first, last = _as_date(first), _as_date(last)
+        noons = [
+            LocalNoon(day=day, noon=datetime.datetime.combine(day, datetime.time(12), tzinfo=zone))
+            for day in (first + datetime.timedelta(days=i) for i in range((last - first).days + 1))
+        ]
+    with transaction.atomic():
+        LocalNoon.objects.all().delete()
+        LocalNoon.objects.bulk_create(noons)
 
 
 @dataclass(frozen=True)
