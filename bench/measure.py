@@ -142,6 +142,9 @@ def measure(*, requests: int) -> dict[str, Any]:
                 "htmx": True,
             }
         )
+    figures = _delivery_figures_refresh()
+    if figures:
+        urls.append({"same": "scorecard", "label": "delivery scorecard", "url": SCORECARD_URL})
     urls += [
         {"same": "api", "label": "API customers, first 50", "url": "/api/v1/customers", "api": 1},
         {
@@ -188,7 +191,31 @@ def measure(*, requests: int) -> dict[str, Any]:
         "top_customer": top[0].number,
         "small_customer": small[0].number,
         "rows": rows,
+        "delivery_figures": figures,
     }
+
+
+SCORECARD_URL = "/scorecards/delivery/"
+SCORECARD_P95_TARGET_MS = 300
+REFRESH_RUNS = 3
+
+
+def _delivery_figures_refresh() -> dict[str, Any]:
+    """The scorecard's snapshot, computed REFRESH_RUNS times (median wall time); {} before the
+    scorecards app exists."""
+    try:
+        from treue.scorecards.services import delivery_figures_refresh
+    except ImportError:
+        return {}
+    import statistics
+
+    times = []
+    for _ in range(REFRESH_RUNS):
+        began = time.perf_counter()
+        delivery_figures_refresh()
+        times.append((time.perf_counter() - began) * 1000)
+    print(f"  delivery figures refresh: {statistics.median(times):.0f} ms (median of {len(times)})")
+    return {"refresh_ms": statistics.median(times), "refresh_runs_ms": times}
 
 
 def _customers(client: Any) -> tuple[tuple[Any, int], tuple[Any, int]]:

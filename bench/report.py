@@ -108,10 +108,28 @@ def _targets(run: dict[str, Any]) -> list[str]:
         targets.append(
             (f"tracking page p95 < {t['tracking_p95_ms']} ms", lambda db: _tracking_cell(db, t))
         )
+    if any(db["latency"].get("delivery_figures") for db in dbs.values()):
+        targets += [
+            (f"delivery scorecard p95 < {SCORECARD_P95_MS} ms", _scorecard_cell),
+            ("delivery figures snapshot refresh (SQL, median of 3)", _refresh_cell),
+        ]
     lines = _header(run, "target")
     for label, cell in targets:
         lines.append("| " + " | ".join([label, *(cell(db) for db in dbs.values())]) + " |")
     return lines
+
+
+SCORECARD_P95_MS = 300  # measure.SCORECARD_P95_TARGET_MS
+
+
+def _scorecard_cell(db: dict[str, Any]) -> str:
+    row = next((r for r in db["latency"]["rows"] if r.get("same") == "scorecard"), None)
+    return f"{_mark(row['p95_ms'] < SCORECARD_P95_MS)} {row['p95_ms']:.0f} ms" if row else "n/a"
+
+
+def _refresh_cell(db: dict[str, Any]) -> str:
+    figures = db["latency"].get("delivery_figures") or {}
+    return f"{figures['refresh_ms'] / 1000:.1f} s" if figures else "n/a"
 
 
 def _build_cell(db: dict[str, Any], t: dict[str, Any]) -> str:

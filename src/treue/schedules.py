@@ -33,6 +33,13 @@ SCHEDULES: list[Schedule] = [
         cron="* * * * *",
         task="treue.communications.tasks.communications_deliver_due",
     ),
+    # After a change the refresh is enqueued at once; this catches up with a missed one and
+    # with the new day (lines whose first promised date passed overnight are decided now).
+    Schedule(
+        name="scorecards_delivery_figures_refresh",
+        cron="*/10 * * * *",
+        task="treue.scorecards.tasks.delivery_figures_refresh_if_due",
+    ),
     Schedule(
         name="worker_heartbeat_prune",
         cron="0 * * * *",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("activities/", include("treue.activities.urls")),
     path("orders/", include("treue.orders.urls")),
     path("communications/", include("treue.communications.urls")),
+    path("scorecards/", include("treue.scorecards.urls")),
     path("track/<str:number>/<str:token>/", order_tracking, name="track"),
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),

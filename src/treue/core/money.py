@@ -39,6 +39,15 @@ def format_money(amount: Decimal | None, currency: str) -> str:
     return format_currency(amount, currency, locale=_babel_locale())
 
 
+def format_percent(value: Decimal | float | int | None, digits: int = 0) -> str:
+    """`value` in percent (87.5 → "87,5 %" in German, "87.5%" in English); "–" for None."""
+    if value is None:
+        return "–"
+    # German writes a (non-breaking) space before the sign, English none.
+    sign = "\u00a0%" if _babel_locale().startswith("de") else "%"
+    return format_number(value, digits) + sign
+
+
 def format_number(value: Decimal | float | int | None, digits: int = 0) -> str:
     if value is None:
         return "–"

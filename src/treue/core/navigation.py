@@ -28,6 +28,7 @@ def navigation_for(user: User, path: str) -> list[NavItem]:
         ),
         (_("Customers"), reverse("customers:list"), Perm.CUSTOMER_VIEW),
         (_("Lead times"), reverse("orders:production_cycle"), Perm.ORDER_CHANGE),
+        (_("Delivery reliability"), reverse("scorecards:delivery"), Perm.DELIVERY_FIGURES_VIEW),
         # Whoever keeps up the correspondence prints the letters of contacts who want letters.
         (_("Letters"), reverse("communications:print_queue"), Perm.CONTACT_CHANGE),
         (_("Administration"), reverse("admin:index"), Perm.ADMIN_SITE),

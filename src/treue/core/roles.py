@@ -28,6 +28,7 @@ class Perm(models.TextChoices):
     DELIVERY_POST = "delivery.post", _("Post deliveries")
     INVOICE_VIEW = "invoice.view", _("See invoices and open items")
     INVOICE_CHANGE = "invoice.change", _("Create and change invoices and payments")
+    DELIVERY_FIGURES_VIEW = "figures.delivery_view", _("See delivery-reliability figures")
     ACTIVITY_HAND_OVER_ANY = "activity.hand_over_any", _("Hand over any activity of the department")
     ADMIN_SITE = "admin.site", _("Use the administration site")
 
@@ -46,6 +47,8 @@ PERMISSION_MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.DELIVERY_POST: frozenset({R.SHIPPING, R.ADMIN}),
     Perm.INVOICE_VIEW: frozenset({R.MANAGEMENT, R.SALES, R.ACCOUNTING, R.ADMIN}),
     Perm.INVOICE_CHANGE: frozenset({R.ACCOUNTING, R.ADMIN}),
+    # Whoever keeps or sells the delivery promise; accounting has no part in it.
+    Perm.DELIVERY_FIGURES_VIEW: ALL - {R.ACCOUNTING},
     Perm.ACTIVITY_HAND_OVER_ANY: frozenset({R.MANAGEMENT, R.ADMIN}),
     Perm.ADMIN_SITE: frozenset({R.ADMIN}),
 }

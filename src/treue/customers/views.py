@@ -10,6 +10,7 @@ from treue.core.pagination import Paginator
 from treue.core.permissions import require_perm
 from treue.core.roles import Perm
 from treue.receivables.selectors import invoice_open_items
+from treue.scorecards.selectors import customer_delivery_figures
 
 from . import selectors
 from .forms import CustomerFilterForm
@@ -62,6 +63,11 @@ def customer_detail(request: AuthedRequest, number: str) -> HttpResponse:
             customer=customer,
             today=context["today"],  # type: ignore[arg-type]
         )
+        if user.has_treue_perm(Perm.DELIVERY_FIGURES_VIEW):
+            context["delivery"] = customer_delivery_figures(
+                customer_id=customer.pk,
+                today=context["today"],  # type: ignore[arg-type]
+            )
         return render(request, "customers/detail.html", context)
     if section not in SECTIONS:
         raise Http404

@@ -29,6 +29,7 @@ from treue.core.models import User
 from treue.core.money import format_number, round_money
 from treue.core.roles import Role
 from treue.customers.models import Contact, Customer
+from treue.scorecards.services import delivery_figures_changed
 
 from . import confirmations, selectors
 from .models import (
@@ -234,6 +235,7 @@ def order_create(
     clean_or_raise(order, errors, exclude=["customer"])
     order.save()
     OrderLine.objects.bulk_create(order_lines)
+    delivery_figures_changed()
     return order
 
 
@@ -309,6 +311,7 @@ def order_line_promised_date_change(
     )
     line.promised_date = new_date
     line.save(update_fields=["promised_date"])
+    delivery_figures_changed()
     if change.is_postponement:
         communication_plan(
             type=CommunicationType.DELAY_NOTICE,
@@ -345,6 +348,8 @@ def order_update(*, order: Order, data: OrderChanges) -> Order:
         setattr(order, field, value)
     clean_or_raise(order, errors, exclude=["customer"])
     order.save(update_fields=list(data))
+    if "status" in data:  # a cancelled order leaves the figures
+        delivery_figures_changed()
     return order
 
 
@@ -709,6 +714,7 @@ def _delivery_post(
     )
     order.status = OrderStatus.IN_PRODUCTION if incomplete else OrderStatus.SHIPPED
     order.save(update_fields=["status"])
+    delivery_figures_changed()
     return delivery
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "treue.receivables",
     "treue.activities",
     "treue.communications",
+    "treue.scorecards",
 ]
 
 MIDDLEWARE = [

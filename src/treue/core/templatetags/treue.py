@@ -6,7 +6,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
-from treue.core.money import format_money, format_number
+from treue.core.money import format_money, format_number, format_percent
 
 register = template.Library()
 
@@ -20,6 +20,12 @@ def money(amount: Decimal | None, currency: str = "EUR") -> str:
 @register.filter
 def number(value: Decimal | float | int | None, digits: int = 0) -> str:
     return format_number(value, digits)
+
+
+@register.filter
+def percent(value: Decimal | float | int | None, digits: int = 0) -> str:
+    """{{ 87.5|percent:1 }} → "87,5 %" (German) or "87.5%"; "–" when there is nothing to count."""
+    return format_percent(value, digits)
 
 
 @register.simple_tag

@@ -161,6 +161,12 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
         lambda u: 404 if u.has_treue_perm(Perm.CONTACT_CHANGE) else 403,
         302,
     ),
+    "scorecards/delivery/": (
+        "get",
+        "/scorecards/delivery/",
+        _perm(Perm.DELIVERY_FIGURES_VIEW),
+        302,
+    ),
     "i18n/setlang/": ("post", "/i18n/setlang/", lambda u: 302, 302),
     "admin/": (
         "get",

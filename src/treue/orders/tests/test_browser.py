@@ -1,4 +1,5 @@
-"""A planner postpones a line by one day; the customer hears of it and can follow the order."""
+"""A planner postpones a line by one day; the customer hears of it and can follow the order, and
+the delivery-reliability scorecard counts the line as late."""
 
 import datetime
 import re
@@ -11,9 +12,20 @@ from treue.communications.services import communication_deliver_due
 from treue.core.tests.factories import UserFactory
 from treue.customers.models import Contact
 from treue.orders.models import OrderLine
+from treue.scorecards.services import delivery_figures_refresh
 
 
-def test_a_one_day_postponement_reaches_the_mailbox_and_the_tracking_page(
+def _otif_cells(page, month: datetime.date) -> list[str]:
+    """Decided lines, on time in full and OTIF of `month` on the scorecard ([] if not shown)."""
+    page.goto("/scorecards/delivery/")
+    row = page.locator(f'#otif-months tr[data-month="{month:%Y-%m}"]')
+    if row.count() == 0:
+        return []
+    cells = row.locator("td").all_inner_texts()
+    return [cell.replace("\u00a0", " ") for cell in cells[:3]]
+
+
+def test_a_one_day_postponement_reaches_the_mailbox_the_tracking_page_and_the_scorecard(
     browser_page, chromium_browser, live_server, customer_world: dict, smtp_server
 ) -> None:
     # Given a contact who prefers e-mail and a line promised in five days
@@ -32,6 +44,9 @@ def test_a_one_day_postponement_reaches_the_mailbox_and_the_tracking_page(
     page.get_by_label("Passwort").fill("pw")
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/")
+    # ... and the figures as the worker computed them: the line is not decided yet
+    delivery_figures_refresh()
+    assert _otif_cells(page, old_date) in ([], ["0", "0", "–"])
 
     # When the planner moves position 10 one day later
     page.goto("/orders/A-2024-0001/")
@@ -62,4 +77,7 @@ def test_a_one_day_postponement_reaches_the_mailbox_and_the_tracking_page(
     customer.close()
     assert f"{new_date:%d.%m.%Y}" in text
     assert f"erstmals zugesagt für den {old_date:%d.%m.%Y}" in text
+    # ... and the scorecard, refreshed after the change, counts the line late in its month
+    assert _otif_cells(page, old_date) == ["1", "0", "0,0 %"]
+    assert "Wird aktualisiert" not in page.locator("#figures-computed").inner_text()
     assert errors == []
