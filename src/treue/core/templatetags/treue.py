@@ -3,8 +3,10 @@ from decimal import Decimal
 from html import escape
 
 from django import template
+from django.core.paginator import Page
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from treue.core.money import format_money, format_number
 
@@ -48,3 +50,40 @@ def filter_select(field: BoundField) -> SafeString:
 def add_days(day: datetime.date, days: int) -> datetime.date:
     """{{ line.promised_date|add_days:3 }}"""
     return day + datetime.timedelta(days=int(days))
+
+
+@register.simple_tag
+def pagination(page: Page, query: str = "", target: str = "", push: bool = False) -> SafeString:
+    """Links to the first, previous, next and last page, with htmx attributes for `target`.
+
+    `query` is the rest of the query string (without `page`); with a `target` the links load
+    only that part of the page, and `push` puts the URL in the browser history. Written here
+    rather than as an included template: that took 5 % of the customer list page.
+    """
+    paginator = page.paginator
+    if paginator.num_pages <= 1:
+        return mark_safe("")
+    prefix = f"?{escape(query)}&amp;page=" if query else "?page="
+    htmx = ""
+    if target:
+        htmx = f' hx-target="{escape(target)}"' + (' hx-push-url="true"' if push else "")
+
+    def link(number: int, text: str, rel: str = "") -> str:
+        href = f"{prefix}{number}"
+        hx_get = f' hx-get="{href}"{htmx}' if target else ""
+        rel_attr = f' rel="{rel}"' if rel else ""
+        return f'  <a href="{href}"{hx_get}{rel_attr}>{text}</a>\n'
+
+    html = f'<nav class="pagination" aria-label="{escape(gettext("Pages"))}">\n'
+    if page.has_previous():
+        html += link(1, "« " + escape(gettext("first")))
+        html += link(page.previous_page_number(), "‹ " + escape(gettext("previous")), "prev")
+    position = gettext("Page %(n)s of %(total)s") % {
+        "n": format_number(page.number),
+        "total": format_number(paginator.num_pages),
+    }
+    html += f"  <span>{escape(position)}</span>\n"
+    if page.has_next():
+        html += link(page.next_page_number(), escape(gettext("next")) + " ›", "next")
+        html += link(paginator.num_pages, escape(gettext("last")) + " »")
+    return mark_safe(html + "</nav>")  # noqa: S308 - every value above is escaped
