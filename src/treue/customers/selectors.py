@@ -1,6 +1,7 @@
 """Reads of customers and their 360 view. Every function answers in a fixed number of queries."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -120,6 +121,11 @@ def _billing_city(customers: QuerySet[Customer]) -> RawSQL:
     )
 
 
+# What urllib's quote() leaves as it is; customer numbers like "K10001" need no quoting (quote()
+# itself was 2 % of the list page).
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
 def customer_list_page_rows(*, customers: QuerySet[Customer]) -> list[CustomerListRow]:
     """The columns the list page shows, in one query with the billing city and the owner.
 
@@ -148,7 +154,7 @@ def customer_list_page_rows(*, customers: QuerySet[Customer]) -> list[CustomerLi
         CustomerListRow(
             number,
             name,
-            f"{list_url}{quote(number)}/",
+            f"{list_url}{number if _URL_SAFE.fullmatch(number) else quote(number)}/",
             is_strategic,
             city or "–",
             countries.get(country, country),

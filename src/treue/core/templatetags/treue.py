@@ -1,4 +1,5 @@
 import datetime
+import functools
 from decimal import Decimal
 from html import escape
 
@@ -34,12 +35,9 @@ def filter_field(field: BoundField) -> SafeString:
     value is marked for assistive technology and points to its message, `<id>_error`.
     """
     value = field.value()
-    selected = "" if value is None else str(value)
-    options = "".join(
-        f'<option value="{escape(str(choice))}"'
-        f"{' selected' if str(choice) == selected else ''}>{escape(str(label))}</option>"
-        for choice, label in field.field.choices  # type: ignore[attr-defined]
-    )
+    field_choices = field.field.choices  # type: ignore[attr-defined]
+    choices = tuple((str(choice), str(label)) for choice, label in field_choices)
+    options = _options(choices, "" if value is None else str(value))
     field_id = escape(field.auto_id)
     errors = field.errors
     invalid = f' aria-invalid="true" aria-describedby="{field_id}_error"' if errors else ""
@@ -52,6 +50,17 @@ def filter_field(field: BoundField) -> SafeString:
         f'<div class="field"><label for="{field_id}">{escape(str(field.label))}</label>'
         f'<select name="{escape(field.html_name)}" id="{field_id}"{invalid}>{options}</select>'
         f"{error}</div>"
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _options(choices: tuple[tuple[str, str], ...], selected: str) -> str:
+    """The `<option>`s, escaped; the same filter with the same choice selected is the same text,
+    so each process writes it once per language (the labels are part of the key)."""
+    return "".join(
+        f'<option value="{escape(choice)}"{" selected" if choice == selected else ""}>'
+        f"{escape(label)}</option>"
+        for choice, label in choices
     )
 
 
