@@ -1,9 +1,11 @@
 """Money is a Decimal beside a currency code; these helpers keep that pair consistent."""
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from babel.numbers import format_currency, format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, format_currency, parse_pattern
 from django.db import models
 from django.utils import translation
 
@@ -51,5 +53,16 @@ def format_percent(value: Decimal | float | int | None, digits: int = 0) -> str:
 def format_number(value: Decimal | float | int | None, digits: int = 0) -> str:
     if value is None:
         return "–"
-    fmt = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=fmt, locale=_babel_locale())
+    return _number_pattern(digits).apply(value, _locale(_babel_locale()))
+
+
+@functools.cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@functools.cache
+def _number_pattern(digits: int) -> NumberPattern:
+    """What `format_decimal(value, format="#,##0.00")` does, without parsing the format anew
+    for every number (a list page formats dozens)."""
+    return parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))

@@ -1,26 +1,37 @@
-from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from treue.core.choices import ChoicesWithBlank
+
 from .models import Country, CustomerStatus, Industry, Segment
 from .selectors import SORTS, account_owner_choices
-
-
-def _with_blank(choices: Sequence[tuple[Any, Any]], label: object) -> list[tuple[Any, object]]:
-    return [("", label), *choices]
 
 
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     owner = forms.TypedChoiceField(
-        label=_("Account owner"), required=False, coerce=int, empty_value=None
+        label=_("Account owner"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=ChoicesWithBlank(account_owner_choices, _("All owners")),
     )
-    industry = forms.ChoiceField(label=_("Industry"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    segment = forms.ChoiceField(label=_("Segment"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    industry = forms.ChoiceField(
+        label=_("Industry"), required=False, choices=ChoicesWithBlank(Industry, _("All industries"))
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=ChoicesWithBlank(Country, _("All countries"))
+    )
+    segment = forms.ChoiceField(
+        label=_("Segment"), required=False, choices=ChoicesWithBlank(Segment, _("All segments"))
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=ChoicesWithBlank(CustomerStatus, _("All statuses")),
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -36,11 +47,6 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["owner"].choices = _with_blank(account_owner_choices(), _("All owners"))  # type: ignore[attr-defined]
-        self.fields["industry"].choices = _with_blank(Industry.choices, _("All industries"))  # type: ignore[attr-defined]
-        self.fields["country"].choices = _with_blank(Country.choices, _("All countries"))  # type: ignore[attr-defined]
-        self.fields["segment"].choices = _with_blank(Segment.choices, _("All segments"))  # type: ignore[attr-defined]
-        self.fields["status"].choices = _with_blank(CustomerStatus.choices, _("All statuses"))  # type: ignore[attr-defined]
 
     def is_unfiltered(self) -> bool:
         """Nothing narrows the list (sorting does not)."""

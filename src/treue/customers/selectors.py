@@ -1,12 +1,16 @@
 """Reads of customers and their 360 view. Every function answers in a fixed number of queries."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 from urllib.parse import quote
 
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import (
+    CharField,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -18,6 +22,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -79,9 +84,11 @@ def customer_list(
     return qs.order_by(*SORTS.get(order, SORTS["name"]))
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerListRow:
-    """One row of the customer list, with every label already in the user's language."""
+class CustomerListRow(NamedTuple):
+    """One row of the customer list, with every label already in the user's language.
+
+    A named tuple rather than a frozen dataclass: as immutable, and made five times faster.
+    """
 
     number: str
     name: str
@@ -96,16 +103,36 @@ class CustomerListRow:
     status: str
 
 
+def _billing_city(customers: QuerySet[Customer]) -> RawSQL:
+    """The city of the customer's first billing address, as a correlated subquery.
+
+    The same subquery as `Subquery(Address.objects.filter(customer=OuterRef("pk"), kind=...)
+    .values("city")[:1])`, but the ORM took a millisecond per page to build and compile that
+    expression, more than the database needed to run the whole list query.
+    """
+    qn = connections[customers.db].ops.quote_name
+    address, customer = qn(Address._meta.db_table), qn(Customer._meta.db_table)
+    # Only names from the models go into the text; the one value is a parameter.
+    return RawSQL(  # noqa: S611
+        f"SELECT {qn('city')} FROM {address} WHERE {qn('customer_id')} = "  # noqa: S608
+        f"{customer}.{qn('id')} AND {qn('kind')} = %s ORDER BY {qn('id')} LIMIT 1",
+        (AddressKind.BILLING.value,),
+        output_field=CharField(),
+    )
+
+
+# What urllib's quote() leaves as it is; customer numbers like "K10001" need no quoting (quote()
+# itself was 2 % of the list page).
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
 def customer_list_page_rows(*, customers: QuerySet[Customer]) -> list[CustomerListRow]:
     """The columns the list page shows, in one query with the billing city and the owner.
 
     Plain rows and labels looked up once per language keep a page of 50 at a few milliseconds;
     model instances and `get_FOO_display()` made the page several times slower.
     """
-    billing_city = Address.objects.filter(customer=OuterRef("pk"), kind=AddressKind.BILLING).values(
-        "city"
-    )[:1]
-    rows = customers.annotate(city=Subquery(billing_city)).values_list(
+    rows = customers.annotate(city=_billing_city(customers)).values_list(
         "number",
         "name",
         "is_strategic",
@@ -125,17 +152,17 @@ def customer_list_page_rows(*, customers: QuerySet[Customer]) -> list[CustomerLi
     list_url = reverse("customers:list")
     return [
         CustomerListRow(
-            number=number,
-            name=name,
-            url=f"{list_url}{quote(number)}/",
-            is_strategic=is_strategic,
-            city=city or "–",
-            country=countries.get(country, country),
-            industry=industries.get(industry, industry),
-            segment=segment,
-            segment_label=segments.get(segment, segment),
-            owner=_person_name(first, last, username) if username else "–",
-            status=statuses.get(status, status),
+            number,
+            name,
+            f"{list_url}{number if _URL_SAFE.fullmatch(number) else quote(number)}/",
+            is_strategic,
+            city or "–",
+            countries.get(country, country),
+            industries.get(industry, industry),
+            segment,
+            segments.get(segment, segment),
+            _person_name(first, last, username) if username else "–",
+            statuses.get(status, status),
         )
         for (
             number,

@@ -73,3 +73,27 @@ def test_customer_list_search_matches_name_part_number_and_vat_id(make_customer)
     assert numbers("k2") == ["K2"]
     assert numbers("DE111111111") == ["K1"]
     assert numbers("") == ["K1", "K2"]
+
+
+def test_customer_list_page_rows_show_the_city_of_the_first_billing_address(make_customer) -> None:
+    both = make_customer("K1", "Mit zwei Rechnungsadressen GmbH")
+    delivery_only = make_customer("K2", "Nur Lieferadresse AG")
+    for customer, kind, city in [
+        (both, "delivery", "Aalen"),
+        (both, "billing", "Bonn"),
+        (both, "billing", "Celle"),
+        (delivery_only, "delivery", "Dessau"),
+    ]:
+        customer.addresses.create(
+            kind=kind,
+            street="Weg 1",
+            postal_code="12345",
+            city=city,
+            country="DE",
+            latitude=Decimal(50),
+            longitude=Decimal(10),
+        )
+
+    rows = selectors.customer_list_page_rows(customers=selectors.customer_list())
+
+    assert [(row.number, row.city) for row in rows] == [("K1", "Bonn"), ("K2", "–")]
