@@ -98,7 +98,8 @@ def pagination(page: Page, query: str = "", target: str = "", push: bool = False
         rel_attr = f' rel="{rel}"' if rel else ""
         return f'  <a href="{href}"{hx_get}{rel_attr}>{text}</a>\n'
 
-    html = f'<nav class="pagination" aria-label="{escape(gettext("Pages"))}">\n'
+    label = gettext("Pages")  # outside the f-string, where makemessages finds it
+    html = f'<nav class="pagination" aria-label="{escape(label)}">\n'
     if page.has_previous():
         html += link(1, "« " + escape(gettext("first")))
         html += link(page.previous_page_number(), "‹ " + escape(gettext("previous")), "prev")
