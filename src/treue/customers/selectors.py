@@ -132,6 +132,11 @@ def customer_list_page_rows(*, customers: QuerySet[Customer]) -> list[CustomerLi
     Plain rows and labels looked up once per language keep a page of 50 at a few milliseconds;
     model instances and `get_FOO_display()` made the page several times slower.
     """
+    if customers.query.is_sliced:
+        # The page's ids first, the columns only for them: PostgreSQL otherwise computed the
+        # billing city of every customer the OFFSET skips (157 ms on page 400 of 20,000).
+        ordering = customers.query.order_by
+        customers = Customer.objects.filter(pk__in=customers.values("pk")).order_by(*ordering)
     rows = customers.annotate(city=_billing_city(customers)).values_list(
         "number",
         "name",
