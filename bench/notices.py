@@ -7,10 +7,11 @@ Run by `run.py` with DATABASE_URL naming the copy and EMAIL_HOST/EMAIL_PORT nami
 server it started (`smtp_sink.py`, which writes a line per accepted mail to --mailbox):
 
 1. notices: `--changes` open, not fully delivered order lines promised for today or later, of
-   customers whose every delay-notice recipient gets e-mail under the channel policy, are each
-   postponed by 1-5 days through `order_line_promised_date_change` (one transaction each, as
-   from the page or the API): the line changes, the change is recorded and the notice planned
-   and rendered, changes of one order joining one message. Then one sweep of
+   customers whose every delay-notice recipient gets e-mail under the channel policy, are
+   postponed by 1-5 days as an ERP's replanning sends them: `POST /api/v1/orders/
+   promised-date-changes` with a bearer token, 1,000 lines a request (Django's test client, the
+   whole request through all middleware): the lines change, the changes are recorded and one
+   notice per order and recipient planned and rendered. Then one sweep of
    `communication_deliver_due`, with a `now` past the wait, sends every e-mail to the mail
    server; the mails it wrote down are counted.
 2. letters: delay notices planned the same way for customers whose recipients get letters, then
@@ -117,18 +118,46 @@ def _open_lines(customer_ids: set[int], *, exclude: set[int] | None = None) -> l
     return [row[:3] for row in lines if row[3] in customer_ids and row[0] not in exclude]
 
 
-def _postpone(lines: list[Any], *, by: Any) -> None:
-    from treue.orders.models import ChangeSource, OrderLine
-    from treue.orders.services import order_line_promised_date_change
+def _moves(lines: list[Any]) -> list[dict[str, Any]]:
+    """The API's moves for `lines`: each postponed by 1-5 days."""
+    from treue.orders.models import OrderLine
 
-    for i, (pk, promised, _order) in enumerate(lines):
-        order_line_promised_date_change(
-            line=OrderLine(pk=pk),
-            new_date=promised + datetime.timedelta(days=1 + i % 5),
-            reason=REASON,
-            by=by,
-            source=ChangeSource.API,
-        )
+    refs = {
+        pk: (number, position)
+        for pk, number, position in OrderLine.objects.filter(
+            pk__in=[pk for pk, _d, _o in lines]
+        ).values_list("pk", "order__number", "position")
+    }
+    return [
+        {
+            "order": refs[pk][0],
+            "line_no": refs[pk][1],
+            "new_date": (promised + datetime.timedelta(days=1 + i % 5)).isoformat(),
+        }
+        for i, (pk, promised, _order) in enumerate(lines)
+    ]
+
+
+def _replan(moves: list[dict[str, Any]], *, by: Any) -> None:
+    """Send `moves` through the API's replanning, `MAX_BULK_CHANGES` a request."""
+    from django.test import Client
+
+    from treue.core.tokens import api_token_create
+    from treue.orders.schemas import MAX_BULK_CHANGES
+
+    token, key = api_token_create(user=by, name="bench notices")
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    try:
+        for start in range(0, len(moves), MAX_BULK_CHANGES):
+            response = client.post(
+                "/api/v1/orders/promised-date-changes",
+                {"reason": REASON, "changes": moves[start : start + MAX_BULK_CHANGES]},
+                content_type="application/json",
+            )
+            if response.status_code != 200:
+                raise SystemExit(f"replanning refused: {response.status_code} {response.content!r}")
+    finally:
+        token.delete()
 
 
 def notices(*, changes: int, mailbox: Path) -> dict[str, Any]:
@@ -160,10 +189,11 @@ def notices(*, changes: int, mailbox: Path) -> dict[str, Any]:
         flush=True,
     )
 
+    moves = _moves(lines)
     plan_queries = QueryCounter()
     began = time.perf_counter()
     with connection.execute_wrapper(plan_queries):
-        _postpone(lines, by=planner)
+        _replan(moves, by=planner)
     planned_at = time.perf_counter()
 
     ours = Communication.objects.filter(pk__gt=first_id, type=CommunicationType.DELAY_NOTICE)
@@ -234,7 +264,10 @@ def letters(*, count: int) -> dict[str, Any]:
         one_per_order: dict[int, Any] = {}
         for line in _open_lines(letter_customers):
             one_per_order.setdefault(line[2], line)
-        _postpone(list(one_per_order.values())[:needed], by=User.objects.get(username="production"))
+        _replan(
+            _moves(list(one_per_order.values())[:needed]),
+            by=User.objects.get(username="production"),
+        )
         queue = list(letters_to_print()[:needed])
     if len(queue) <= WARMUP_PDFS:
         return {"na": "no letters in the print queue and no letter customers to plan some for"}

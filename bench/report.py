@@ -299,7 +299,7 @@ def _notices(run: dict[str, Any]) -> list[str]:
 
     rows = [
         [
-            "promised-date changes (`order_line_promised_date_change`, one transaction each)",
+            "promised-date changes (`POST /api/v1/orders/promised-date-changes`, 1,000 a request)",
             *each(lambda n, _: f"{n['changes']:,} lines of {n['orders']:,} orders"),
         ],
         [
@@ -413,9 +413,10 @@ def _method(run: dict[str, Any]) -> list[str]:
         f"that the bench database stays as built. {s.get('changes', 0):,} open, not fully "
         "delivered order lines promised for today or later, of customers whose every "
         "delay-notice recipient gets e-mail under the channel policy, in order number order, "
-        "are each postponed by 1-5 days through `order_line_promised_date_change` in a "
-        "transaction of its own (as from the page or the API): the change is recorded and the "
-        "notice planned and rendered, changes of one order joining the message that waits. "
+        "are postponed by 1-5 days as an ERP's replanning sends them: `POST /api/v1/orders/"
+        "promised-date-changes` with a bearer token, 1,000 lines a request, each all or none "
+        "(Django's test client, the whole request through all middleware); the changes are "
+        "recorded and one notice per order and recipient planned and rendered. "
         "Then one sweep of `communication_deliver_due` with a `now` past the recipient rule's "
         "wait sends every e-mail over Django's SMTP backend to a mail server on 127.0.0.1 "
         "(`bench/smtp_sink.py`, aiosmtpd in a process of its own), which writes a line per "

@@ -11,13 +11,14 @@ import datetime
 import hashlib
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -66,18 +67,22 @@ def communication_plan(
     *,
     type: str,
     customer: Customer,
-    item: dict[str, Any],
+    items: Sequence[dict[str, Any]],
     order: Order | None = None,
     context: dict[str, Any] | None = None,
     by: User | None = None,
     now: datetime.datetime | None = None,
 ) -> list[Communication]:
-    """Plan telling `customer` of one change (`item`, with a unique "key") through the policy.
+    """Plan telling `customer` of changes (`items`, each with a unique "key") through the policy.
 
-    A change of the same order for the same recipient that is still waiting joins that message;
-    planning the same item twice changes nothing. Returns the communications that carry the item.
+    Changes of the same order for the same recipient join the message that is still waiting;
+    planning an item twice changes nothing. Several items planned at once go out as one message
+    (whose idempotency key is that of the first). Returns the communications that carry them.
     """
+    if not items:
+        return []
     now = now or timezone.now()
+    first_key = items[0]["key"]
     rule = RecipientRule.objects.filter(type=type).first()
     wait = datetime.timedelta(seconds=rule.wait_seconds if rule else policy.DEFAULT_WAIT_SECONDS)
     contacts = list(customer.contacts.all())
@@ -108,7 +113,7 @@ def communication_plan(
             communication.contact = contacts_by_id[communication.contact_id]
     waiting_for = {(c.contact_id, c.channel) for c in waiting}
     keys = {
-        recipient: f"{type}:{item['key']}:{recipient.contact.pk if recipient.contact else 'owner'}"
+        recipient: f"{type}:{first_key}:{recipient.contact.pk if recipient.contact else 'owner'}"
         for recipient in chosen
         if (recipient.contact.pk if recipient.contact else None, recipient.channel)
         not in waiting_for
@@ -127,11 +132,14 @@ def communication_plan(
         same = [c for c in waiting if c.contact_id == contact_id and c.channel == recipient.channel]
         if same:
             communication = same[0]
-            if all(i.get("key") != item["key"] for i in communication.items):
-                communication.items = [*communication.items, item]
+            carried = {i.get("key") for i in communication.items}
+            new = [item for item in items if item["key"] not in carried]
+            if new:
+                communication.items = [*communication.items, *new]
                 _render_into(communication, context or {}, stored)
                 communication.save(update_fields=["items", "subject", "body"])
-                _event(communication, CommunicationStatus.PLANNED, f"joined {item['key']}")
+                joined = ", ".join(item["key"] for item in new)
+                _event(communication, CommunicationStatus.PLANNED, f"joined {joined}")
             planned.append(communication)
             continue
         key = keys[recipient]
@@ -147,7 +155,7 @@ def communication_plan(
             channel=recipient.channel,
             language=recipient.language,
             depth=recipient.depth,
-            items=[item],
+            items=list(items),
             idempotency_key=key,
             message_id=_message_id(key),
             send_after=now + wait,
@@ -191,23 +199,51 @@ def _schedule(communication: Communication) -> None:
     transaction.on_commit(lambda: task.enqueue(pk))
 
 
+def _for_delivery() -> QuerySet[Communication]:
+    return Communication.objects.select_related("customer__account_owner", "contact", "order")
+
+
 def communication_deliver(
     *,
     communication_id: int,
     now: datetime.datetime | None = None,
     connection: BaseEmailBackend | None = None,
+    loaded: Communication | None = None,
 ) -> Communication:
     """Deliver a planned communication whose wait is over; safe to call twice or concurrently.
 
     An e-mail goes over `connection` when given (a sweep's, left open for the next message),
-    otherwise over a connection of its own."""
+    otherwise over a connection of its own. `loaded` is the row as a sweep read it (with
+    `_for_delivery`'s relations), to save reading it again."""
     now = now or timezone.now()
+    communication = loaded or _for_delivery().get(pk=communication_id)
+    if (
+        _due(communication, now)
+        and communication.send_started_at is None
+        and communication.channel == Channel.EMAIL
+        and communication.contact is not None
+    ):
+        # The common case in one statement: claim it unless someone else claimed, sent or
+        # cancelled it since it was read (its status and attempts would differ).
+        claimed = Communication.objects.filter(
+            pk=communication.pk,
+            status=communication.status,
+            attempts=communication.attempts,
+            send_started_at__isnull=True,
+        ).update(send_started_at=now, attempts=F("attempts") + 1)
+        if claimed:
+            communication.send_started_at = now
+            communication.attempts += 1
+            return _send_email(communication, now, connection)
+    return _deliver_locked(communication_id, now, connection)
+
+
+def _deliver_locked(
+    communication_id: int, now: datetime.datetime, connection: BaseEmailBackend | None
+) -> Communication:
+    """Decide on the row locked: letters, conversations, claims without result, e-mails."""
     with transaction.atomic():
-        communication = (
-            Communication.objects.select_for_update(of=("self",))
-            .select_related("customer__account_owner", "contact", "order")
-            .get(pk=communication_id)
-        )
+        communication = _for_delivery().select_for_update(of=("self",)).get(pk=communication_id)
         if not _due(communication, now):
             return communication
         if communication.send_started_at is not None:
@@ -398,12 +434,17 @@ def communication_deliver_due(*, now: datetime.datetime | None = None) -> int:
     ).values_list("pk", flat=True)
     count = 0
     connection = get_connection()
+    pks = list(ids)
     try:
-        for pk in list(ids):
-            if count and count % MESSAGES_PER_CONNECTION == 0:
-                _close(connection)  # servers limit the messages per connection
-            communication_deliver(communication_id=pk, now=now, connection=connection)
-            count += 1
+        for start in range(0, len(pks), MESSAGES_PER_CONNECTION):
+            batch = pks[start : start + MESSAGES_PER_CONNECTION]
+            loaded = _for_delivery().in_bulk(batch)
+            for pk in batch:
+                communication_deliver(
+                    communication_id=pk, now=now, connection=connection, loaded=loaded.get(pk)
+                )
+                count += 1
+            _close(connection)  # servers limit the messages per connection
     finally:
         _close(connection)
     return count

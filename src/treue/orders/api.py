@@ -35,6 +35,8 @@ from .schemas import (
     ProductMarginOut,
     ProductOut,
     ProductPatch,
+    PromisedDateBulkIn,
+    PromisedDateBulkOut,
     PromisedDateChangeIn,
     PromisedDateChangeOut,
     StageEventIn,
@@ -137,6 +139,37 @@ def order_list(request: HttpRequest, filters: Query[OrderFilters]) -> Any:
 def order_create(request: HttpRequest, payload: OrderIn) -> OrderOut:
     order = services.order_create(**payload.model_dump())
     return _order_out(api_user(request), order.number)
+
+
+@orders_router.post(
+    "/promised-date-changes",
+    response=PromisedDateBulkOut,
+    auth=can(Perm.ORDER_CHANGE),
+    summary="Move the promised dates of many lines at once (a replanning); all or none",
+)
+def promised_dates_change(request: HttpRequest, payload: PromisedDateBulkIn) -> dict[str, int]:
+    refs = [(move.order, move.line_no) for move in payload.changes]
+    lines = selectors.order_lines_by_reference(refs=refs)
+    unknown = [
+        _("%(order)s position %(line)s") % {"order": number, "line": line_no}
+        for number, line_no in refs
+        if (number, line_no) not in lines
+    ]
+    if unknown:
+        raise ValidationError(
+            {"changes": _("No such order line: %(lines)s.") % {"lines": ", ".join(unknown[:50])}}
+        )
+    changes = services.order_lines_promised_date_change(
+        changes=[(lines[move.order, move.line_no], move.new_date) for move in payload.changes],
+        reason=payload.reason,
+        by=api_user(request),
+        source=ChangeSource.API,
+    )
+    return {
+        "changes": len(changes),
+        "orders": len({change.order_line.order_id for change in changes}),
+        "postponements": sum(change.is_postponement for change in changes),
+    }
 
 
 @orders_router.get(

@@ -186,6 +186,30 @@ class PromisedDateChangeIn(InputSchema):
     reason: str = Field(min_length=1, max_length=300, description="The customer reads it")
 
 
+MAX_BULK_CHANGES = 1000
+
+
+class PromisedDateMove(InputSchema):
+    order: str = Field(min_length=1, max_length=20, description="Order number")
+    line_no: int = Field(ge=1, description="The ERP position of the line")
+    new_date: datetime.date = Field(description="Not in the past")
+
+
+class PromisedDateBulkIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=300, description="The customer reads it")
+    changes: list[PromisedDateMove] = Field(
+        min_length=1,
+        max_length=MAX_BULK_CHANGES,
+        description=f"At most {MAX_BULK_CHANGES:,} lines; all are moved or none",
+    )
+
+
+class PromisedDateBulkOut(OutputSchema):
+    changes: int = Field(description="Lines moved")
+    orders: int = Field(description="Orders they belong to")
+    postponements: int = Field(description="Moves to a later date, each told to the customer")
+
+
 class PromisedDateChangeOut(OutputSchema):
     order: str
     line_no: int

@@ -137,6 +137,21 @@ def order_line_get(*, order_number: str, line_no: int) -> OrderLine:
     )
 
 
+def order_lines_by_reference(*, refs: list[tuple[str, int]]) -> dict[tuple[str, int], OrderLine]:
+    """The lines named by (order number, position); the unknown ones are missing."""
+    wanted = set(refs)
+    numbers = sorted({number for number, _position in wanted})
+    found: dict[tuple[str, int], OrderLine] = {}
+    for start in range(0, len(numbers), 500):
+        lines = OrderLine.objects.filter(
+            order__number__in=numbers[start : start + 500]
+        ).values_list("pk", "order__number", "position")
+        for pk, number, position in lines:
+            if (number, position) in wanted:
+                found[number, position] = OrderLine(pk=pk)
+    return found
+
+
 def promised_date_changes(*, order: Order) -> QuerySet[PromisedDateChange]:
     """The order's date changes, newest first, with who made them."""
     return (

@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from treue.activities.models import Activity, ActivityOrigin, ActivityStatus
 from treue.activities.services import activity_complete, activity_create
@@ -248,6 +249,58 @@ def _refuse_closed(order: Order) -> None:
         )
 
 
+def _promised_date_errors(
+    line: OrderLine, new_date: datetime.date, *, delivered: Decimal, today: datetime.date
+) -> None:
+    """Refuse moving `line` (locked, with its order) to `new_date`: the rules of every change."""
+    _refuse_closed(line.order)
+    if delivered >= line.quantity:
+        raise BusinessRuleError(
+            "line_delivered",
+            _("Position %(line)s has been delivered in full; its date no longer changes.")
+            % {"line": line.position},
+        )
+    if new_date < today:
+        raise ValidationError(
+            {
+                "new_date": ValidationError(
+                    _("%(date)s is in the past; a new promise must lie ahead.")
+                    % {"date": date_format(new_date, "SHORT_DATE_FORMAT")},
+                    code="past",
+                )
+            }
+        )
+    if new_date == line.promised_date:
+        raise ValidationError(
+            {
+                "new_date": ValidationError(
+                    _("The line is promised for %(date)s already.")
+                    % {"date": date_format(new_date, "SHORT_DATE_FORMAT")},
+                    code="unchanged",
+                )
+            }
+        )
+
+
+def _required_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Give the reason: the customer reads it."), code="required"
+                )
+            }
+        )
+    return reason
+
+
+# Lines locked and changed per statement in a batch (SQLite allows 32,766 parameters).
+LINE_BATCH = 500
+# A refused batch names this many lines, then how many more.
+MAX_PROBLEMS = 50
+
+
 @transaction.atomic
 def order_line_promised_date_change(
     *,
@@ -269,69 +322,158 @@ def order_line_promised_date_change(
         .select_related("order__customer", "product")
         .get(pk=line.pk)
     )
-    order = line.order
-    _refuse_closed(order)
-    delivered = line.delivery_lines.aggregate(total=Sum("quantity"))["total"] or 0
-    if delivered >= line.quantity:
-        raise BusinessRuleError(
-            "line_delivered",
-            _("Position %(line)s has been delivered in full; its date no longer changes.")
-            % {"line": line.position},
-        )
-    reason = reason.strip()
+    delivered = line.delivery_lines.aggregate(total=Sum("quantity"))["total"] or Decimal(0)
     errors: FieldErrors = {}
-    if new_date < today:
-        add_error(
-            errors,
-            "new_date",
-            _("%(date)s is in the past; a new promise must lie ahead.")
-            % {"date": date_format(new_date, "SHORT_DATE_FORMAT")},
-            code="past",
-        )
-    elif new_date == line.promised_date:
-        add_error(
-            errors,
-            "new_date",
-            _("The line is promised for %(date)s already.")
-            % {"date": date_format(new_date, "SHORT_DATE_FORMAT")},
-            code="unchanged",
-        )
-    if not reason:
-        add_error(errors, "reason", _("Give the reason: the customer reads it."), code="required")
+    try:
+        _promised_date_errors(line, new_date, delivered=delivered, today=today)
+    except ValidationError as exc:
+        errors = exc.error_dict
+    try:
+        reason = _required_reason(reason)
+    except ValidationError as exc:
+        errors = {**errors, **exc.error_dict}
     if errors:
         raise ValidationError(errors)
-    change = PromisedDateChange.objects.create(
-        order_line=line,
-        old_date=line.promised_date,
-        new_date=new_date,
-        reason=reason,
-        by=by,
-        source=source,
-        notice_days=(line.promised_date - today).days,
+    (change,) = _promised_dates_move(
+        [(line, new_date)], reason=reason, by=by, source=source, today=today
     )
-    line.promised_date = new_date
-    line.save(update_fields=["promised_date"])
+    return change
+
+
+@transaction.atomic
+def order_lines_promised_date_change(
+    *,
+    changes: Sequence[tuple[OrderLine, datetime.date]],
+    reason: str,
+    by: User | None,
+    source: str = ChangeSource.IMPORT,
+    today: datetime.date | None = None,
+) -> list[PromisedDateChange]:
+    """Move the promised dates of many lines at once (a replanning from the ERP), all or none.
+
+    The same rules as for one line; the changes of an order reach each recipient as one notice.
+    A refusal names every line it refuses, by order number and position, and changes nothing.
+    """
+    today = today or timezone.localdate()
+    reason = _required_reason(reason)
+    wanted: dict[int, datetime.date] = {}
+    for line, new_date in changes:
+        if wanted.setdefault(line.pk, new_date) != new_date:
+            raise ValidationError({"changes": _("A line is given two different new dates.")})
+    ids = list(wanted)
+    locked: dict[int, OrderLine] = {}
+    delivered: dict[int, Decimal] = {}
+    for start in range(0, len(ids), LINE_BATCH):
+        batch = ids[start : start + LINE_BATCH]
+        locked.update(
+            (line.pk, line)
+            for line in OrderLine.objects.select_for_update(of=("self",))
+            .select_related("order__customer", "product")
+            .filter(pk__in=batch)
+        )
+        delivered.update(
+            DeliveryLine.objects.filter(order_line_id__in=batch)
+            .values("order_line_id")
+            .annotate(total=Sum("quantity"))
+            .values_list("order_line_id", "total")
+        )
+    problems = []
+    if len(locked) < len(ids):
+        problems.append(
+            _("%(count)s of the lines do not exist.") % {"count": len(ids) - len(locked)}
+        )
+    moves = []
+    for pk, new_date in wanted.items():
+        line = locked.get(pk)
+        if line is None:
+            continue
+        try:
+            _promised_date_errors(
+                line, new_date, delivered=delivered.get(pk) or Decimal(0), today=today
+            )
+        except (BusinessRuleError, ValidationError) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [exc.detail]
+            problems.extend(
+                _("%(order)s position %(line)s: %(problem)s")
+                % {"order": line.order.number, "line": line.position, "problem": message}
+                for message in messages
+            )
+            continue
+        moves.append((line, new_date))
+    if problems:
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = [
+                *problems[:MAX_PROBLEMS],
+                ngettext("… and %(count)s more.", "… and %(count)s more.", more) % {"count": more},
+            ]
+        raise ValidationError({"changes": problems})
+    moves.sort(key=lambda move: (move[0].order_id, move[0].position))
+    return _promised_dates_move(moves, reason=reason, by=by, source=source, today=today)
+
+
+def _promised_dates_move(
+    moves: Sequence[tuple[OrderLine, datetime.date]],
+    *,
+    reason: str,
+    by: User | None,
+    source: str,
+    today: datetime.date,
+) -> list[PromisedDateChange]:
+    """Record and make checked moves of locked lines; plan one delay notice per order."""
+    if not moves:
+        return []
+    changes = PromisedDateChange.objects.bulk_create(
+        [
+            PromisedDateChange(
+                order_line=line,
+                old_date=line.promised_date,
+                new_date=new_date,
+                reason=reason,
+                by=by,
+                source=source,
+                notice_days=(line.promised_date - today).days,
+            )
+            for line, new_date in moves
+        ],
+        batch_size=LINE_BATCH,
+    )
+    for line, new_date in moves:
+        line.promised_date = new_date
+    OrderLine.objects.bulk_update(
+        [line for line, _d in moves], ["promised_date"], batch_size=LINE_BATCH
+    )
     delivery_figures_changed()
-    if change.is_postponement:
+    by_order: dict[int, list[tuple[OrderLine, PromisedDateChange]]] = {}
+    for (line, _new_date), change in zip(moves, changes, strict=True):
+        if change.is_postponement:
+            by_order.setdefault(line.order_id, []).append((line, change))
+    for postponed in by_order.values():
+        order = postponed[0][0].order
         communication_plan(
             type=CommunicationType.DELAY_NOTICE,
             customer=order.customer,
             order=order,
-            item={
-                "key": change.notice_key,
-                "line_no": line.position,
-                "article_number": line.product.article_number,
-                "product": line.product.name,
-                "quantity": f"{line.quantity.normalize():f}",
-                "old_date": change.old_date.isoformat(),
-                "new_date": change.new_date.isoformat(),
-                "days_later": (change.new_date - change.old_date).days,
-                "reason": reason,
-            },
+            items=[_delay_item(line, change) for line, change in postponed],
             context={"tracking_url": order_tracking_url(order=order)},
             by=by,
         )
-    return change
+    return changes
+
+
+def _delay_item(line: OrderLine, change: PromisedDateChange) -> dict[str, Any]:
+    """What a delay notice says of one change."""
+    return {
+        "key": change.notice_key,
+        "line_no": line.position,
+        "article_number": line.product.article_number,
+        "product": line.product.name,
+        "quantity": f"{line.quantity.normalize():f}",
+        "old_date": change.old_date.isoformat(),
+        "new_date": change.new_date.isoformat(),
+        "days_later": (change.new_date - change.old_date).days,
+        "reason": change.reason,
+    }
 
 
 @transaction.atomic
@@ -437,16 +579,13 @@ def production_cycle_change(
             product_line=product_line, from_date=from_date, today=today
         )
     )
-    changes = [
-        order_line_promised_date_change(
-            line=line,
-            new_date=line.promised_date + datetime.timedelta(days=days),
-            reason=reason,
-            by=by,
-            today=today,
-        )
-        for line in lines
-    ]
+    changes = order_lines_promised_date_change(
+        changes=[(line, line.promised_date + datetime.timedelta(days=days)) for line in lines],
+        reason=reason,
+        by=by,
+        source=ChangeSource.PAGE,
+        today=today,
+    )
     activities = []
     for customer in selectors.production_cycle_a_customers(lines=lines):
         owner = customer.account_owner
@@ -518,11 +657,13 @@ def order_confirm(*, order: Order, by: User | None) -> OrderConfirmation:
         type=CommunicationType.ORDER_CONFIRMATION,
         customer=order.customer,
         order=order,
-        item={
-            "key": f"order-confirmation:{confirmation.pk}",
-            "version": confirmation.version,
-            "changes": changes,
-        },
+        items=[
+            {
+                "key": f"order-confirmation:{confirmation.pk}",
+                "version": confirmation.version,
+                "changes": changes,
+            }
+        ],
         context={"tracking_url": content["tracking_url"]},
         by=by,
     )
@@ -745,7 +886,7 @@ def partial_delivery_request(*, order: Order, lines: list[dict[str, Any]], by: U
         type=CommunicationType.PARTIAL_DELIVERY_REQUEST,
         customer=order.customer,
         order=order,
-        item={"key": key, "lines": lines},
+        items=[{"key": key, "lines": lines}],
         context={"tracking_url": order_tracking_url(order=order)},
         by=by,
     )

@@ -17,7 +17,7 @@ def letter(customer_world: dict, delay_item: dict) -> Communication:
         type=CommunicationType.DELAY_NOTICE,
         customer=customer_world["customer"],
         order=customer_world["order"],
-        item=delay_item,
+        items=[delay_item],
     )
     assert planned.channel == "letter"
     return planned

@@ -26,7 +26,7 @@ DELAY = CommunicationType.DELAY_NOTICE
 
 def plan(world: dict, item: dict) -> list[Communication]:
     return communication_plan(
-        type=DELAY, customer=world["customer"], order=world["order"], item=item
+        type=DELAY, customer=world["customer"], order=world["order"], items=[item]
     )
 
 

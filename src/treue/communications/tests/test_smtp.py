@@ -30,7 +30,7 @@ def _plan(world: dict, item: dict) -> Communication:
         type=CommunicationType.DELAY_NOTICE,
         customer=world["customer"],
         order=world["order"],
-        item=item,
+        items=[item],
     )
     return communication
 
@@ -121,7 +121,7 @@ def test_a_sweep_sends_its_mails_over_one_connection_and_marks_each(
         type=CommunicationType.DELAY_NOTICE,
         customer=customer_world["customer"],
         order=customer_world["order"],
-        item=delay_item,
+        items=[delay_item],
     )
 
     assert communication_deliver_due(now=later) == 3
@@ -146,7 +146,7 @@ def test_a_refused_recipient_in_a_sweep_fails_alone(
         type=CommunicationType.DELAY_NOTICE,
         customer=customer_world["customer"],
         order=customer_world["order"],
-        item=delay_item,
+        items=[delay_item],
     )
 
     communication_deliver_due(now=later)
@@ -174,10 +174,43 @@ def test_a_long_sweep_renews_its_connection(
         type=CommunicationType.DELAY_NOTICE,
         customer=customer_world["customer"],
         order=customer_world["order"],
-        item=delay_item,
+        items=[delay_item],
     )
 
     communication_deliver_due(now=later)
 
     assert len(smtp_server.messages) == 3
     assert len(set(smtp_server.peers)) == 2
+
+
+def test_a_mail_cancelled_after_the_sweep_read_it_is_not_sent(
+    smtp_server, customer_world: dict, email_contact: Contact, delay_item: dict, later
+) -> None:
+    communication = _plan(customer_world, delay_item)
+    as_read = Communication.objects.select_related("customer", "contact", "order").get(
+        pk=communication.pk
+    )
+    Communication.objects.filter(pk=communication.pk).update(status=CommunicationStatus.CANCELLED)
+
+    communication_deliver(communication_id=communication.pk, now=later, loaded=as_read)
+
+    assert smtp_server.messages == []
+    communication.refresh_from_db()
+    assert communication.status == CommunicationStatus.CANCELLED
+    assert communication.send_started_at is None
+
+
+def test_a_mail_another_worker_claimed_after_the_sweep_read_it_is_sent_once(
+    smtp_server, customer_world: dict, email_contact: Contact, delay_item: dict, later
+) -> None:
+    communication = _plan(customer_world, delay_item)
+    as_read = Communication.objects.select_related("customer", "contact", "order").get(
+        pk=communication.pk
+    )
+    communication_deliver(communication_id=communication.pk, now=later)  # the other worker
+
+    communication_deliver(communication_id=communication.pk, now=later, loaded=as_read)
+
+    assert len(smtp_server.messages) == 1
+    communication.refresh_from_db()
+    assert (communication.status, communication.attempts) == (CommunicationStatus.SENT, 1)

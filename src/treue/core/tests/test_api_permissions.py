@@ -67,7 +67,7 @@ def objects_named_n1() -> Contact:
     order = OrderFactory(number="N1", customer=customer)
     InvoiceFactory(number="N1", customer=customer)
     communication_plan(
-        type="delay_notice", customer=customer, order=order, item={"key": "N1", "line_no": 10}
+        type="delay_notice", customer=customer, order=order, items=[{"key": "N1", "line_no": 10}]
     )
     return contact
 

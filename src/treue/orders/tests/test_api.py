@@ -484,3 +484,76 @@ def test_an_unknown_line_answers_404(client: Client, customer_world: dict) -> No
     )
 
     assert response.status_code == 404
+
+
+def test_a_replanning_through_the_api_moves_all_lines_and_plans_one_notice(
+    client: Client, customer_world: dict
+) -> None:
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    response = post(
+        client,
+        "/api/v1/orders/promised-date-changes",
+        {
+            "reason": "Härterei ausgefallen",
+            "changes": [
+                {"order": "A-2024-0001", "line_no": 10, "new_date": later.isoformat()},
+                {"order": "A-2024-0001", "line_no": 20, "new_date": later.isoformat()},
+            ],
+        },
+        api_headers("production"),
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json() == {"changes": 2, "orders": 1, "postponements": 2}
+    lines = OrderLine.objects.filter(order__number="A-2024-0001").order_by("position")
+    assert [line.promised_date for line in lines] == [later, later]
+    listed = client.get(
+        "/api/v1/communications?order=A-2024-0001", headers=api_headers("production")
+    )
+    assert listed.json()["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ([{"order": "A-2024-0001", "line_no": 99, "new_date": "2099-01-01"}], " 99"),
+        ([{"order": "A-9999", "line_no": 10, "new_date": "2099-01-01"}], "A-9999"),
+        ([{"order": "A-2024-0001", "line_no": 10, "new_date": "2020-01-01"}], "2020"),
+    ],
+)
+def test_a_replanning_with_a_bad_line_answers_422_and_moves_nothing(
+    client: Client, customer_world: dict, changes: list, message: str
+) -> None:
+    response = post(
+        client,
+        "/api/v1/orders/promised-date-changes",
+        {
+            "reason": "x",
+            "changes": [
+                {"order": "A-2024-0001", "line_no": 20, "new_date": "2099-01-01"},
+                *changes,
+            ],
+        },
+        api_headers("production"),
+    )
+
+    assert response.status_code == 422
+    assert message in response.json()["detail"][0]["msg"]
+    assert not OrderLine.objects.filter(promised_date=datetime.date(2099, 1, 1)).exists()
+
+
+def test_a_replanning_needs_the_right_to_change_orders(
+    client: Client, customer_world: dict
+) -> None:
+    response = post(
+        client,
+        "/api/v1/orders/promised-date-changes",
+        {
+            "reason": "x",
+            "changes": [{"order": "A-2024-0001", "line_no": 20, "new_date": "2099-01-01"}],
+        },
+        api_headers("accounting"),
+    )
+
+    assert response.status_code == 403
+    assert not OrderLine.objects.filter(promised_date=datetime.date(2099, 1, 1)).exists()

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from treue.communications.models import Communication
 from treue.core.errors import BusinessRuleError
 from treue.orders.models import OrderLine, PromisedDateChange
-from treue.orders.services import order_line_promised_date_change
+from treue.orders.services import order_line_promised_date_change, order_lines_promised_date_change
 
 pytestmark = pytest.mark.django_db
 
@@ -130,4 +130,102 @@ def test_a_line_delivered_in_full_keeps_its_date(customer_world: dict) -> None:
         )
 
     assert refused.value.code == "line_delivered"
+    assert PromisedDateChange.objects.count() == 0
+
+
+def test_a_replanning_moves_many_lines_and_tells_each_recipient_once_per_order(
+    customer_world: dict,
+) -> None:
+    changes = order_lines_promised_date_change(
+        changes=[
+            (line(customer_world, 10), datetime.date(2024, 4, 5)),
+            (line(customer_world, 20), datetime.date(2024, 4, 25)),
+        ],
+        reason="Härterei ausgefallen",
+        by=customer_world["owner"],
+        today=TODAY,
+    )
+
+    assert [(c.order_line.position, c.new_date, c.source) for c in changes] == [
+        (10, datetime.date(2024, 4, 5), "import"),
+        (20, datetime.date(2024, 4, 25), "import"),
+    ]
+    assert line(customer_world, 10).promised_date == datetime.date(2024, 4, 5)
+    assert line(customer_world, 20).promised_date == datetime.date(2024, 4, 25)
+    notice = Communication.objects.get()  # one recipient, one order: one notice for both lines
+    assert [item["line_no"] for item in notice.items] == [10, 20]
+    assert notice.body.count("Härterei ausgefallen") >= 1
+
+
+def test_a_replanning_joins_the_notice_that_still_waits(customer_world: dict) -> None:
+    order_line_promised_date_change(
+        line=line(customer_world, 10),
+        new_date=datetime.date(2024, 4, 5),
+        reason="Spindel",
+        by=None,
+        today=TODAY,
+    )
+    order_lines_promised_date_change(
+        changes=[(line(customer_world, 20), datetime.date(2024, 4, 25))],
+        reason="Härterei",
+        by=None,
+        today=TODAY,
+    )
+
+    notice = Communication.objects.get()
+    assert [item["line_no"] for item in notice.items] == [10, 20]
+    assert "Spindel" in notice.body
+    assert "Härterei" in notice.body
+
+
+def test_a_replanning_with_one_bad_line_names_it_and_moves_none(customer_world: dict) -> None:
+    with pytest.raises(ValidationError) as refused:
+        order_lines_promised_date_change(
+            changes=[
+                (line(customer_world, 10), datetime.date(2024, 4, 5)),
+                (line(customer_world, 20), datetime.date(2024, 3, 1)),
+            ],
+            reason="Härterei",
+            by=None,
+            today=TODAY,
+        )
+
+    (message,) = refused.value.message_dict["changes"]
+    assert message.startswith("A-2024-0001 Position 20: ")
+    assert "in der Vergangenheit" in message
+    assert line(customer_world, 10).promised_date == datetime.date(2024, 4, 2)
+    assert PromisedDateChange.objects.count() == 0
+    assert Communication.objects.count() == 0
+
+
+def test_a_replanning_refuses_a_line_given_twice_with_different_dates(customer_world: dict) -> None:
+    with pytest.raises(ValidationError) as refused:
+        order_lines_promised_date_change(
+            changes=[
+                (line(customer_world, 10), datetime.date(2024, 4, 5)),
+                (line(customer_world, 10), datetime.date(2024, 4, 6)),
+            ],
+            reason="Härterei",
+            by=None,
+            today=TODAY,
+        )
+
+    assert "zwei verschiedene neue Termine" in refused.value.message_dict["changes"][0]
+    assert PromisedDateChange.objects.count() == 0
+
+
+def test_a_replanning_of_a_completed_order_is_refused_by_number(customer_world: dict) -> None:
+    order = customer_world["order"]
+    order.status = "completed"
+    order.save()
+
+    with pytest.raises(ValidationError) as refused:
+        order_lines_promised_date_change(
+            changes=[(line(customer_world, 10), datetime.date(2024, 4, 5))],
+            reason="x",
+            by=None,
+            today=TODAY,
+        )
+
+    assert "A-2024-0001 Position 10: " in refused.value.message_dict["changes"][0]
     assert PromisedDateChange.objects.count() == 0
