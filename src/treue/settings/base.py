@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "treue.activities",
     "treue.communications",
     "treue.scorecards",
+    "treue.complaints",
 ]
 
 MIDDLEWARE = [
@@ -152,12 +153,19 @@ def _positive_int(name: str, default: int) -> int:
     return value
 
 
+# The site whose business hours run the complaints' service-level clocks: its German federal
+# state (public holidays) and working hours per weekday.
+SITE_STATE = os.environ.get("TREUE_SITE_STATE", "BW")
+
 # A spare-part order should leave the house within this many hours of coming in.
 SPARE_PART_TARGET_HOURS = _positive_int("TREUE_SPARE_PART_TARGET_HOURS", 48)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (complaint attachments); never served directly, only through views that check
+# the permission.
+MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "treue.core.storage.StaticFilesStorage"},
