@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from treue.api import api
+from treue.complaints.views import complaint_satisfaction
 from treue.core.views import language_set
 from treue.orders.views import order_tracking
 
@@ -13,6 +14,11 @@ urlpatterns = [
     path("communications/", include("treue.communications.urls")),
     path("scorecards/", include("treue.scorecards.urls")),
     path("track/<str:number>/<str:token>/", order_tracking, name="track"),
+    path(
+        "feedback/<str:number>/<str:token>/",
+        complaint_satisfaction,
+        name="complaint_satisfaction",
+    ),
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -26,7 +26,7 @@ from django.utils.translation import override
 from treue.activities.models import ActivityOrigin
 from treue.activities.services import activity_create
 from treue.core.models import User
-from treue.customers.models import AddressKind, Channel, Customer
+from treue.customers.models import AddressKind, Channel, Contact, Customer
 from treue.orders.models import Order
 
 from . import documents, policy
@@ -72,12 +72,15 @@ def communication_plan(
     context: dict[str, Any] | None = None,
     by: User | None = None,
     now: datetime.datetime | None = None,
+    to: Contact | None = None,
 ) -> list[Communication]:
     """Plan telling `customer` of changes (`items`, each with a unique "key") through the policy.
 
     Changes of the same order for the same recipient join the message that is still waiting;
     planning an item twice changes nothing. Several items planned at once go out as one message
-    (whose idempotency key is that of the first). Returns the communications that carry them.
+    (whose idempotency key is that of the first). `to` names the one contact to tell (who filed
+    a complaint hears of it, whatever the recipient rule says). Returns the communications that
+    carry them.
     """
     if not items:
         return []
@@ -85,10 +88,10 @@ def communication_plan(
     first_key = items[0]["key"]
     rule = RecipientRule.objects.filter(type=type).first()
     wait = datetime.timedelta(seconds=rule.wait_seconds if rule else policy.DEFAULT_WAIT_SECONDS)
-    contacts = list(customer.contacts.all())
+    contacts = [to] if to is not None else list(customer.contacts.all())
     has_address = customer.addresses.filter(kind=AddressKind.BILLING).exists()
     chosen = policy.recipients(
-        rule=rule,
+        rule=None if to is not None else rule,
         contacts=contacts,
         has_postal_address=has_address,
         customer_language=policy.customer_language(customer),

@@ -278,6 +278,9 @@ class ComplaintPause(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.complaint}: {self.reason}"
+
 
 class EventKind(models.TextChoices):
     CREATED = "created", _("Created")
@@ -320,10 +323,13 @@ class ComplaintEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["kind", "at"], name="complaint_event_kind_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.kind} {self.field}".strip()
+
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ImmutableError("complaint events are never changed")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ImmutableError("complaint events are never deleted")
@@ -347,6 +353,9 @@ class Escalation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["complaint", "target", "level"], name="escalation_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.target} {self.level}"
 
 
 class ComplaintAttachment(models.Model):

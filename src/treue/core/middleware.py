@@ -6,8 +6,17 @@ from django.http import HttpRequest, HttpResponse
 
 # Paths that answer without a session: the login page itself, static files, the health probe,
 # the API (which authenticates with bearer tokens), the language switch and the customers'
-# order tracking (which a token in the link protects).
-PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/api/", "/i18n/", "/track/")
+# order tracking and the satisfaction question after a complaint (which a token in the link
+# protects).
+PUBLIC_PREFIXES = (
+    "/login/",
+    "/static/",
+    "/healthz",
+    "/api/",
+    "/i18n/",
+    "/track/",
+    "/feedback/",
+)
 
 
 class LoginRequiredMiddleware:

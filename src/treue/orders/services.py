@@ -384,9 +384,10 @@ def order_lines_promised_date_change(
         )
     moves = []
     for pk, new_date in wanted.items():
-        line = locked.get(pk)
-        if line is None:
+        found = locked.get(pk)
+        if found is None:
             continue
+        line = found
         try:
             _promised_date_errors(
                 line, new_date, delivered=delivered.get(pk) or Decimal(0), today=today

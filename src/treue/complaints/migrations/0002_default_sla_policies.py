@@ -29,12 +29,26 @@ def add_policies(apps, schema_editor):
         )
 
 
+def add_recipient_rule(apps, schema_editor):
+    # Without a contact who filed it, the buyers hear of a complaint's steps.
+    RecipientRule = apps.get_model("communications", "RecipientRule")
+    RecipientRule.objects.get_or_create(
+        type="complaint_update", defaults={"roles": ["commercial_buyer", "technical_buyer"]}
+    )
+
+
 def remove_policies(apps, schema_editor):
     SlaPolicy = apps.get_model("complaints", "SlaPolicy")
     SlaPolicy.objects.filter(category="", segment="", severity__in=[p[1] for p in DEFAULT_POLICIES]).delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("complaints", "0001_initial")]
+    dependencies = [
+        ("complaints", "0001_initial"),
+        ("communications", "0002_default_recipient_rules"),
+    ]
 
-    operations = [migrations.RunPython(add_policies, remove_policies)]
+    operations = [
+        migrations.RunPython(add_policies, remove_policies),
+        migrations.RunPython(add_recipient_rule, migrations.RunPython.noop),
+    ]

@@ -36,6 +36,7 @@ OPERATIONS = [
     ("get", "/api/v1/orders/{number}", Perm.ORDER_VIEW),
     ("patch", "/api/v1/orders/{number}", Perm.ORDER_CHANGE),
     ("post", "/api/v1/orders/{number}/lines/{line_no}/promised-date", Perm.ORDER_CHANGE),
+    ("post", "/api/v1/orders/promised-date-changes", Perm.ORDER_CHANGE),
     ("get", "/api/v1/communications", Perm.ORDER_VIEW),
     ("post", "/api/v1/orders/{number}/stage-events", Perm.ORDER_CHANGE),
     ("post", "/api/v1/orders/{number}/deliveries", Perm.DELIVERY_POST),

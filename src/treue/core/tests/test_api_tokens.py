@@ -131,6 +131,7 @@ def test_the_openapi_schema_needs_no_token_and_names_every_resource(client: Clie
         "/api/v1/invoices/{number}",
         "/api/v1/invoices/{number}/payments",
         "/api/v1/orders",
+        "/api/v1/orders/promised-date-changes",
         "/api/v1/orders/{number}",
         "/api/v1/orders/{number}/confirmations",
         "/api/v1/orders/{number}/confirmations/{version}.pdf",

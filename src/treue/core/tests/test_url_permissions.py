@@ -142,6 +142,13 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
         lambda u: 404,
         404,
     ),
+    # Public; a wrong token answers 404 (the right one: complaints/tests/test_satisfaction.py).
+    "feedback/<str:number>/<str:token>/": (
+        "get",
+        "/feedback/R-2026-00001/wrong-token/",
+        lambda u: 404,
+        404,
+    ),
     "communications/letters/": (
         "get",
         "/communications/letters/",

@@ -1,0 +1,49 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from treue.core.errors import BusinessRuleError
+from treue.core.ratelimit import client_address, rate_limit_exceeded
+
+from . import selectors, services
+from .forms import SatisfactionForm
+
+SATISFACTION_LIMIT_PER_MINUTE = 20
+
+
+def complaint_satisfaction(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """The one question after closing, answered by link without login (1-5 and a comment)."""
+    if rate_limit_exceeded(
+        scope="satisfaction", key=client_address(request), limit=SATISFACTION_LIMIT_PER_MINUTE
+    ):
+        response = render(request, "orders/tracking_limit.html", status=429)
+        response["Retry-After"] = "60"
+        return response
+    complaint = selectors.complaint_for_satisfaction(number=number, token=token)
+    if complaint is None:
+        raise Http404
+    form = SatisfactionForm(request.POST or None)
+    status = 200
+    thanks = False
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.complaint_satisfaction_record(
+                    complaint=complaint,
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
+                )
+                thanks = True
+            except BusinessRuleError as exc:
+                form.add_error(None, exc.detail)
+                status = 409
+        else:
+            status = 422
+    response = render(
+        request,
+        "complaints/satisfaction.html",
+        {"complaint": complaint, "form": form, "thanks": thanks},
+        status=status,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
