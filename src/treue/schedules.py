@@ -40,6 +40,13 @@ SCHEDULES: list[Schedule] = [
         cron="*/10 * * * *",
         task="treue.scorecards.tasks.delivery_figures_refresh_if_due",
     ),
+    # Escalations at 75 % and at the breach of a complaint's service levels; a status change
+    # checks its complaint at once.
+    Schedule(
+        name="complaints_escalate",
+        cron="*/5 * * * *",
+        task="treue.complaints.tasks.complaints_escalate_task",
+    ),
     Schedule(
         name="worker_heartbeat_prune",
         cron="0 * * * *",
