@@ -357,14 +357,14 @@ def complaint_transition(
         raise BusinessRuleError(
             "transition_not_allowed",
             _("A complaint that is %(old)s cannot become %(new)s.")
-            % {"old": S(old).label.lower(), "new": S(to).label.lower()},
+            % {"old": S(old).label, "new": S(to).label},
         )
     missing = _requirements(complaint, to)
     if missing:
         raise BusinessRuleError(
             "requirements_missing",
             _("To become %(new)s, the complaint needs %(missing)s.")
-            % {"new": S(to).label.lower(), "missing": ", ".join(missing)},
+            % {"new": S(to).label, "missing": ", ".join(missing)},
         )
     fields = ["status"]
     complaint.status = to
@@ -546,12 +546,12 @@ def _raise(
             if level == Escalation.Level.WARNING:
                 title = _("Complaint %(number)s: 75 %% of the time to %(target)s is used") % {
                     "number": complaint.number,
-                    "target": state.label.lower(),
+                    "target": state.label,
                 }
             else:
                 title = _("Complaint %(number)s: the time to %(target)s has run out") % {
                     "number": complaint.number,
-                    "target": state.label.lower(),
+                    "target": state.label,
                 }
         activity_create(
             title=title[:200],
