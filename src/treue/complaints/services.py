@@ -231,7 +231,7 @@ def _default_department() -> Department | None:
 
 def _locked(complaint: Complaint, version: int | None) -> Complaint:
     current = (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("customer", "policy")
         .get(pk=complaint.pk)
     )
