@@ -25,6 +25,7 @@ from treue.communications.models import CommunicationType
 from treue.communications.services import communication_plan
 from treue.core.errors import BusinessRuleError, FieldErrors, add_error
 from treue.core.models import Department, User
+from treue.core.numbering import next_yearly_number
 from treue.customers.models import Contact, Customer
 from treue.orders.models import Delivery, Order, Product
 from treue.receivables.models import Invoice
@@ -84,18 +85,6 @@ EDITABLE = (
     "rejection_reason",
 )
 SLA_FIELDS = frozenset({"category", "severity"})
-
-
-def _next_number(at: datetime.datetime) -> str:
-    prefix = f"R-{timezone.localdate(at).year}-"
-    last = (
-        Complaint.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last.removeprefix(prefix)) + 1 if last and last[len(prefix) :].isdigit() else 1
-    return f"{prefix}{sequence:05d}"
 
 
 def _check_relations(customer: Customer, values: dict[str, Any], errors: FieldErrors) -> None:
@@ -210,7 +199,7 @@ def complaint_create(
         policy=sla.policy_for(severity=severity, category=category, segment=customer.segment),
     )
     for attempt in range(3):  # two intakes at the same moment may draw the same number
-        complaint.number = _next_number(received_at)
+        complaint.number = next_yearly_number(Complaint, prefix="R", at=received_at)
         try:
             with transaction.atomic():
                 complaint.save()
@@ -342,10 +331,10 @@ def complaint_transition(
     A step the workflow does not allow, or that lacks what it needs, is refused with a message
     and changes nothing."""
     now = now or timezone.now()
-    if data:
+    if data:  # locks the row and checks the version
         complaint = complaint_update(complaint=complaint, data=data, by=by, version=version)
-        version = None  # checked just now
-    complaint = _locked(complaint, version)
+    else:
+        complaint = _locked(complaint, version)
     if to not in ComplaintStatus.values:
         raise BusinessRuleError("unknown_status", _("Unknown status %(to)s.") % {"to": to})
     if complaint.is_draft:
@@ -504,25 +493,49 @@ class EscalationResult:
 
 
 def complaint_escalate(
-    *, complaint: Complaint, now: datetime.datetime | None = None, states: Any = None
+    *,
+    complaint: Complaint,
+    now: datetime.datetime | None = None,
+    states: list[sla.TargetState] | None = None,
+    raised: set[tuple[str, str]] | None = None,
 ) -> EscalationResult:
     """Raise what is due for one complaint: at 75 % of a target the owner (or the deputy, while
     the owner is away) gets an activity; at the breach the department head and the account
-    owner. Each escalation once (a unique row), however often this runs."""
+    owner. Each escalation once (a unique row), however often this runs. `states` and `raised`
+    (target, level) are what the caller has read already."""
     now = now or timezone.now()
     if not complaint.is_open or complaint.is_draft:
         return EscalationResult()
     states = sla.target_states(complaint, now=now) if states is None else states
+    if raised is None:
+        raised = set(complaint.escalations.values_list("target", "level"))
     warnings = breaches = 0
+    for state, level in _due_levels(states, raised):
+        if _raise(complaint, state, level, now):
+            if level == Escalation.Level.BREACH:
+                breaches += 1
+            else:
+                warnings += 1
+    return EscalationResult(warnings=warnings, breaches=breaches)
+
+
+def _due_levels(
+    states: list[sla.TargetState], raised: set[tuple[str, str]]
+) -> list[tuple[sla.TargetState, str]]:
+    """The escalations the targets call for that were not raised yet: a breach, else 75 %."""
+    due: list[tuple[sla.TargetState, str]] = []
     for state in states:
         if state.met_at is not None or state.paused:
             continue
         if state.breached:
-            if _raise(complaint, state, Escalation.Level.BREACH, now):
-                breaches += 1
-        elif state.at_risk and _raise(complaint, state, Escalation.Level.WARNING, now):
-            warnings += 1
-    return EscalationResult(warnings=warnings, breaches=breaches)
+            level = Escalation.Level.BREACH
+        elif state.at_risk:
+            level = Escalation.Level.WARNING
+        else:
+            continue
+        if (state.target, level) not in raised:
+            due.append((state, level))
+    return due
 
 
 def _raise(
@@ -592,17 +605,8 @@ def complaints_escalate(*, now: datetime.datetime | None = None) -> EscalationRe
             complaint.next_due_at = due
             moved.append(complaint)
         raised = {(e.target, e.level) for e in complaint.escalations.all()}
-        if any(_needs(s, raised) for s in states):
-            result = complaint_escalate(complaint=complaint, now=now, states=states)
-            warnings += result.warnings
-            breaches += result.breaches
+        result = complaint_escalate(complaint=complaint, now=now, states=states, raised=raised)
+        warnings += result.warnings
+        breaches += result.breaches
     Complaint.objects.bulk_update(moved, ["next_due_at"], batch_size=500)
     return EscalationResult(warnings=warnings, breaches=breaches)
-
-
-def _needs(state: sla.TargetState, raised: set[tuple[str, str]]) -> bool:
-    if state.met_at is not None or state.paused:
-        return False
-    if state.breached:
-        return (state.target, Escalation.Level.BREACH) not in raised
-    return state.at_risk and (state.target, Escalation.Level.WARNING) not in raised

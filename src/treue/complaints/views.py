@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from treue.core.errors import BusinessRuleError
-from treue.core.ratelimit import client_address, rate_limit_exceeded
+from treue.core.ratelimit import keep_link_private, too_many_requests
 
 from . import selectors, services
 from .forms import SatisfactionForm
@@ -12,12 +12,9 @@ SATISFACTION_LIMIT_PER_MINUTE = 20
 
 def complaint_satisfaction(request: HttpRequest, number: str, token: str) -> HttpResponse:
     """The one question after closing, answered by link without login (1-5 and a comment)."""
-    if rate_limit_exceeded(
-        scope="satisfaction", key=client_address(request), limit=SATISFACTION_LIMIT_PER_MINUTE
-    ):
-        response = render(request, "orders/tracking_limit.html", status=429)
-        response["Retry-After"] = "60"
-        return response
+    limited = too_many_requests(request, scope="satisfaction", limit=SATISFACTION_LIMIT_PER_MINUTE)
+    if limited is not None:
+        return limited
     complaint = selectors.complaint_for_satisfaction(number=number, token=token)
     if complaint is None:
         raise Http404
@@ -38,12 +35,11 @@ def complaint_satisfaction(request: HttpRequest, number: str, token: str) -> Htt
                 status = 409
         else:
             status = 422
-    response = render(
-        request,
-        "complaints/satisfaction.html",
-        {"complaint": complaint, "form": form, "thanks": thanks},
-        status=status,
+    return keep_link_private(
+        render(
+            request,
+            "complaints/satisfaction.html",
+            {"complaint": complaint, "form": form, "thanks": thanks},
+            status=status,
+        )
     )
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response

@@ -8,7 +8,8 @@ shared cache (CACHES) such as the database cache.
 import time
 
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def client_address(request: HttpRequest) -> str:
@@ -26,3 +27,20 @@ def rate_limit_exceeded(*, scope: str, key: str, limit: int, window_seconds: int
         cache.set(name, 1, timeout=window_seconds * 2)
         count = 1
     return count > limit
+
+
+def too_many_requests(request: HttpRequest, *, scope: str, limit: int) -> HttpResponse | None:
+    """Count the request of its address in `scope` (per minute); past `limit`, the 429 page to
+    answer with, else None. For the public pages that a token in the link protects."""
+    if not rate_limit_exceeded(scope=scope, key=client_address(request), limit=limit):
+        return None
+    response = render(request, "core/too_many_requests.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+def keep_link_private(response: HttpResponse) -> HttpResponse:
+    """A page reached by a secret link: not indexed, and the link is not passed on as referrer."""
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -150,15 +150,6 @@ def order_create(request: HttpRequest, payload: OrderIn) -> OrderOut:
 def promised_dates_change(request: HttpRequest, payload: PromisedDateBulkIn) -> dict[str, int]:
     refs = [(move.order, move.line_no) for move in payload.changes]
     lines = selectors.order_lines_by_reference(refs=refs)
-    unknown = [
-        _("%(order)s position %(line)s") % {"order": number, "line": line_no}
-        for number, line_no in refs
-        if (number, line_no) not in lines
-    ]
-    if unknown:
-        raise ValidationError(
-            {"changes": _("No such order line: %(lines)s.") % {"lines": ", ".join(unknown[:50])}}
-        )
     changes = services.order_lines_promised_date_change(
         changes=[(lines[move.order, move.line_no], move.new_date) for move in payload.changes],
         reason=payload.reason,

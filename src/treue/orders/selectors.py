@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import (
     CharField,
     DecimalField,
@@ -22,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from treue.customers.models import Customer, Segment
 
@@ -138,7 +140,8 @@ def order_line_get(*, order_number: str, line_no: int) -> OrderLine:
 
 
 def order_lines_by_reference(*, refs: list[tuple[str, int]]) -> dict[tuple[str, int], OrderLine]:
-    """The lines named by (order number, position); the unknown ones are missing."""
+    """The lines named by (order number, position); one that does not exist is refused with a
+    ValidationError naming every such reference."""
     wanted = set(refs)
     numbers = sorted({number for number, _position in wanted})
     found: dict[tuple[str, int], OrderLine] = {}
@@ -149,6 +152,15 @@ def order_lines_by_reference(*, refs: list[tuple[str, int]]) -> dict[tuple[str, 
         for pk, number, position in lines:
             if (number, position) in wanted:
                 found[number, position] = OrderLine(pk=pk)
+    unknown = [
+        _("%(order)s position %(line)s") % {"order": number, "line": line_no}
+        for number, line_no in refs
+        if (number, line_no) not in found
+    ]
+    if unknown:
+        raise ValidationError(
+            {"changes": _("No such order line: %(lines)s.") % {"lines": ", ".join(unknown[:50])}}
+        )
     return found
 
 

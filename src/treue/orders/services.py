@@ -28,6 +28,7 @@ from treue.communications.services import communication_plan
 from treue.core.errors import BusinessRuleError, FieldErrors, add_error, clean_or_raise
 from treue.core.models import User
 from treue.core.money import format_number, round_money
+from treue.core.numbering import next_yearly_number
 from treue.core.roles import Role
 from treue.customers.models import Contact, Customer
 from treue.scorecards.services import delivery_figures_changed
@@ -756,7 +757,7 @@ def _delivery_post(
     now = timezone.now()
     shipped_at = shipped_at or now
     override_reason = override_reason.strip()
-    number = number.strip() or _next_delivery_number(shipped_at)
+    number = number.strip() or next_yearly_number(Delivery, prefix="LS", at=shipped_at)
     errors: FieldErrors = {}
     if shipped_at > now + STAGE_CLOCK_TOLERANCE:
         add_error(errors, "shipped_at", _("The shipment lies in the future."), code="future")
@@ -858,19 +859,6 @@ def _delivery_post(
     order.save(update_fields=["status"])
     delivery_figures_changed()
     return delivery
-
-
-def _next_delivery_number(shipped_at: datetime.datetime) -> str:
-    year = timezone.localdate(shipped_at).year
-    prefix = f"LS-{year}-"
-    last = (
-        Delivery.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last.removeprefix(prefix)) + 1 if last and last[len(prefix) :].isdigit() else 1
-    return f"{prefix}{sequence:05d}"
 
 
 def _agreement_activity_subject(order: Order) -> str:

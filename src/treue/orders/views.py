@@ -12,7 +12,7 @@ from treue.communications.selectors import communication_list
 from treue.core.errors import BusinessRuleError
 from treue.core.http import AuthedRequest
 from treue.core.permissions import require_perm
-from treue.core.ratelimit import client_address, rate_limit_exceeded
+from treue.core.ratelimit import keep_link_private, too_many_requests
 from treue.core.roles import Perm
 
 from . import forms, selectors, services
@@ -238,24 +238,24 @@ def order_tracking(request: HttpRequest, number: str, token: str) -> HttpRespons
     A wrong number and a wrong token answer the same 404, and one address may ask only so often,
     so that the link cannot be guessed by trying.
     """
-    if rate_limit_exceeded(
-        scope="tracking", key=client_address(request), limit=TRACKING_LIMIT_PER_MINUTE
-    ):
-        response = render(request, "orders/tracking_limit.html", status=429)
-        response["Retry-After"] = "60"
-        return response
+    limited = too_many_requests(request, scope="tracking", limit=TRACKING_LIMIT_PER_MINUTE)
+    if limited is not None:
+        return limited
     order = selectors.order_for_tracking(number=number, token=token)
     if order is None:
         raise Http404
     timeline = selectors.order_timeline(order=order)
-    response = render(
-        request,
-        "orders/tracking.html",
-        {"order": order, "timeline": timeline, "stage": timeline[-1].stage if timeline else None},
+    return keep_link_private(
+        render(
+            request,
+            "orders/tracking.html",
+            {
+                "order": order,
+                "timeline": timeline,
+                "stage": timeline[-1].stage if timeline else None,
+            },
+        )
     )
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 PREVIEW_ROWS = 100

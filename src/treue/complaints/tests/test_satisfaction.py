@@ -2,7 +2,8 @@ import pytest
 from django.test import Client
 
 from treue.complaints.models import Complaint
-from treue.complaints.services import complaint_create, complaint_transition
+from treue.complaints.services import complaint_create
+from treue.complaints.tests.factories import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +17,7 @@ def closed(world: dict) -> Complaint:
         description="Karton eingedrückt",
         by=None,
     )
-    for to, data in [
-        ("acknowledged", None),
-        ("analysis", None),
-        ("solution_proposed", {"solution": "Gutschrift"}),
-        ("solution_agreed", None),
-        ("implemented", None),
-        ("closed", None),
-    ]:
-        complaint = complaint_transition(complaint=complaint, to=to, by=None, data=data)
-    return complaint
+    return walk(complaint, until="closed")
 
 
 def test_the_customer_answers_the_one_question_by_link_without_login(

@@ -16,6 +16,7 @@ from treue.complaints.services import (
     complaint_update,
     complaints_escalate,
 )
+from treue.complaints.tests.factories import walk
 from treue.core.errors import BusinessRuleError
 from treue.core.tests.factories import UserFactory
 from treue.customers.tests.factories import CustomerFactory
@@ -85,15 +86,9 @@ def test_the_workflow_walks_from_new_to_closed_and_keeps_every_step(
     customer_world: dict, quality: object
 ) -> None:
     complaint = file(customer_world, category="packaging")
-    for to, data in [
-        ("acknowledged", None),
-        ("analysis", None),
-        ("solution_proposed", {"solution": "Ersatzlieferung in neuer Verpackung"}),
-        ("solution_agreed", None),
-        ("implemented", None),
-        ("closed", None),
-    ]:
-        complaint = complaint_transition(complaint=complaint, to=to, by=quality, data=data)
+    complaint = walk(
+        complaint, until="closed", solution="Ersatzlieferung in neuer Verpackung", by=quality
+    )
 
     assert complaint.status == "closed"
     statuses = list(
@@ -122,14 +117,7 @@ def test_a_quality_complaint_closes_only_with_root_cause_and_corrective_action(
     customer_world: dict,
 ) -> None:
     complaint = file(customer_world)
-    for to, data in [
-        ("acknowledged", None),
-        ("analysis", None),
-        ("solution_proposed", {"solution": "Spindel tauschen"}),
-        ("solution_agreed", None),
-        ("implemented", None),
-    ]:
-        complaint = complaint_transition(complaint=complaint, to=to, by=None, data=data)
+    complaint = walk(complaint, until="implemented", solution="Spindel tauschen")
 
     with pytest.raises(BusinessRuleError) as refused:
         complaint_transition(complaint=complaint, to="closed", by=None)
