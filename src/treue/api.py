@@ -30,6 +30,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 
 from treue.communications.api import communications_router
+from treue.complaints.api import complaints_router
 from treue.core.errors import BusinessRuleError
 from treue.core.tokens import TokenAuth
 from treue.customers.api import contacts_router, customers_router
@@ -92,6 +93,7 @@ api.add_router("/contacts", contacts_router)
 api.add_router("/products", products_router)
 api.add_router("/orders", orders_router)
 api.add_router("/invoices", invoices_router)
+api.add_router("/complaints", complaints_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str) -> HttpResponse:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/", include("treue.orders.urls")),
     path("communications/", include("treue.communications.urls")),
     path("scorecards/", include("treue.scorecards.urls")),
+    path("complaints/", include("treue.complaints.urls")),
     path("track/<str:number>/<str:token>/", order_tracking, name="track"),
     path(
         "feedback/<str:number>/<str:token>/",

@@ -8,6 +8,7 @@ while the complaint waits for the customer (`ComplaintPause`). Every change is a
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -333,6 +334,31 @@ class ComplaintEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ImmutableError("complaint events are never deleted")
+
+    def _display(self, value: str) -> str:
+        labels = {"status": ComplaintStatus, "severity": Severity, "category": ComplaintCategory}
+        choices = labels.get(self.field)
+        if choices is not None and value in choices.values:
+            return str(choices(value).label)
+        return value
+
+    @property
+    def field_label(self) -> str:
+        """The changed field by its name on the page ("Schweregrad", not "severity")."""
+        try:
+            field = Complaint._meta.get_field(self.field)
+        except FieldDoesNotExist:
+            return self.field
+        return str(getattr(field, "verbose_name", self.field))
+
+    @property
+    def old_display(self) -> str:
+        """The value before, as people read it (a status by its label)."""
+        return self._display(self.old)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new)
 
 
 class Escalation(models.Model):

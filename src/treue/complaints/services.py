@@ -294,6 +294,13 @@ def complaint_update(
     return complaint
 
 
+def next_steps(complaint: Complaint) -> list[str]:
+    """Where the workflow lets the complaint go from here (none for a draft)."""
+    if complaint.is_draft:
+        return []
+    return [status for status in ComplaintStatus.values if status in TRANSITIONS[complaint.status]]
+
+
 def _requirements(complaint: Complaint, to: str) -> list[str]:
     """What `to` needs that the complaint does not have yet."""
     missing = []

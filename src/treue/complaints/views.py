@@ -1,13 +1,230 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from treue.core.errors import BusinessRuleError
+from treue.core.http import AuthedRequest
+from treue.core.pagination import Paginator
+from treue.core.permissions import require_perm
 from treue.core.ratelimit import keep_link_private, too_many_requests
+from treue.core.roles import Perm
+from treue.customers.models import Customer
 
-from . import selectors, services
-from .forms import SatisfactionForm
+from . import selectors, services, sla
+from .forms import (
+    CommentForm,
+    ComplaintForm,
+    ComplaintWorkForm,
+    PauseForm,
+    QueueFilterForm,
+    SatisfactionForm,
+    TransitionForm,
+)
+from .models import Complaint, ComplaintSource, ComplaintStatus
 
 SATISFACTION_LIMIT_PER_MINUTE = 20
+
+
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_queue(request: AuthedRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    filters = form.filters()
+    complaints = selectors.complaint_queue(user=request.user, **filters)
+    page = Paginator(complaints, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "view": filters["view"],
+        "views": form.view_choices(),
+        "query": query.urlencode(),
+        "now": timezone.now(),
+    }
+    template = "complaints/queue.html"
+    if request.htmx and request.htmx.target == "complaint-table":
+        template += "#table"
+    return render(request, template, context)
+
+
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_new(request: AuthedRequest) -> HttpResponse:
+    customer = Customer.objects.filter(number=request.GET.get("customer", "")).first()
+    form = ComplaintForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = services.complaint_create(
+                customer=data["customer"],
+                contact=data["contact"],
+                order=data["order"],
+                delivery=data["delivery"],
+                invoice=data["invoice"],
+                product=data["product"],
+                machine_serial=data["machine_serial"],
+                category=data["category"],
+                severity=data["severity"],
+                description=data["description"],
+                requested_remedy=data["requested_remedy"],
+                source=ComplaintSource.STAFF,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, _("Complaint %(number)s is filed.") % {"number": complaint.number}
+            )
+            return redirect("complaints:detail", complaint.number)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "complaints/new.html", {"form": form}, status=status)
+
+
+def _complaint_or_404(number: str) -> Complaint:
+    try:
+        return selectors.complaint_get(number=number)
+    except Complaint.DoesNotExist:
+        raise Http404 from None
+
+
+def _detail(
+    request: AuthedRequest,
+    complaint: Complaint,
+    *,
+    work_form: ComplaintWorkForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    may_work = selectors.may_work(request.user, complaint)
+    now = timezone.now()
+    context = {
+        "complaint": complaint,
+        "may_work": may_work,
+        "targets": sla.target_states(complaint, now=now),
+        "paused": complaint.pauses.filter(ended_at__isnull=True).first(),
+        "next_steps": [ComplaintStatus(s) for s in services.next_steps(complaint)],
+        "work_form": work_form or (ComplaintWorkForm(instance=complaint) if may_work else None),
+        "pause_form": PauseForm(),
+        "comment_form": CommentForm(),
+        "timeline": selectors.complaint_timeline(complaint=complaint),
+        "attachments": complaint.attachments.all(),
+    }
+    return render(request, "complaints/detail.html", context, status=status)
+
+
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_detail(request: AuthedRequest, number: str) -> HttpResponse:
+    return _detail(request, _complaint_or_404(number))
+
+
+def _workable(request: AuthedRequest, number: str) -> Complaint:
+    complaint = _complaint_or_404(number)
+    if not selectors.may_work(request.user, complaint):
+        raise PermissionDenied
+    return complaint
+
+
+def _refused(request: AuthedRequest, complaint: Complaint, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("complaints:detail", complaint.number)
+
+
+@require_POST
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_save(request: AuthedRequest, number: str) -> HttpResponse:
+    complaint = _workable(request, number)
+    form = ComplaintWorkForm(request.POST, instance=selectors.complaint_get(number=number))
+    if not form.is_valid():
+        return _detail(request, complaint, work_form=form, status=422)
+    try:
+        services.complaint_update(
+            complaint=complaint,
+            data=form.changes(),
+            by=request.user,
+            version=form.cleaned_data["version"],
+        )
+    except BusinessRuleError as exc:
+        return _refused(request, complaint, exc.detail)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _detail(request, complaint, work_form=form, status=422)
+    messages.success(request, _("Saved."))
+    return redirect("complaints:detail", complaint.number)
+
+
+@require_POST
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_transition(request: AuthedRequest, number: str) -> HttpResponse:
+    complaint = _workable(request, number)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, complaint, _("The step was not understood; reload the page."))
+    try:
+        complaint = services.complaint_transition(
+            complaint=complaint,
+            to=form.cleaned_data["to"],
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except BusinessRuleError as exc:
+        return _refused(request, complaint, exc.detail)
+    messages.success(
+        request,
+        _("Complaint %(number)s is now: %(status)s.")
+        % {"number": complaint.number, "status": complaint.get_status_display()},
+    )
+    return redirect("complaints:detail", complaint.number)
+
+
+@require_POST
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_confirm(request: AuthedRequest, number: str) -> HttpResponse:
+    complaint = _workable(request, number)
+    services.complaint_confirm(complaint=complaint, by=request.user)
+    messages.success(request, _("The draft is confirmed; the customer hears that it arrived."))
+    return redirect("complaints:detail", complaint.number)
+
+
+@require_POST
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_pause(request: AuthedRequest, number: str) -> HttpResponse:
+    complaint = _workable(request, number)
+    form = PauseForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, complaint, _("Say what you are waiting for."))
+    try:
+        services.complaint_pause(
+            complaint=complaint, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except BusinessRuleError as exc:
+        return _refused(request, complaint, exc.detail)
+    return redirect("complaints:detail", complaint.number)
+
+
+@require_POST
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_resume(request: AuthedRequest, number: str) -> HttpResponse:
+    complaint = _workable(request, number)
+    services.complaint_resume(complaint=complaint, by=request.user)
+    return redirect("complaints:detail", complaint.number)
+
+
+@require_POST
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_comment(request: AuthedRequest, number: str) -> HttpResponse:
+    complaint = _complaint_or_404(number)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, complaint, _("Write a comment."))
+    services.complaint_comment(complaint=complaint, text=form.cleaned_data["text"], by=request.user)
+    return redirect("complaints:detail", complaint.number)
 
 
 def complaint_satisfaction(request: HttpRequest, number: str, token: str) -> HttpResponse:

@@ -29,6 +29,8 @@ class Perm(models.TextChoices):
     INVOICE_VIEW = "invoice.view", _("See invoices and open items")
     INVOICE_CHANGE = "invoice.change", _("Create and change invoices and payments")
     DELIVERY_FIGURES_VIEW = "figures.delivery_view", _("See delivery-reliability figures")
+    COMPLAINT_VIEW = "complaint.view", _("See and file complaints, comment on them")
+    COMPLAINT_WORK = "complaint.work", _("Work on any complaint: workflow, 8D record, owner")
     ACTIVITY_HAND_OVER_ANY = "activity.hand_over_any", _("Hand over any activity of the department")
     ADMIN_SITE = "admin.site", _("Use the administration site")
 
@@ -49,6 +51,10 @@ PERMISSION_MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.INVOICE_CHANGE: frozenset({R.ACCOUNTING, R.ADMIN}),
     # Whoever keeps or sells the delivery promise; accounting has no part in it.
     Perm.DELIVERY_FIGURES_VIEW: ALL - {R.ACCOUNTING},
+    # Every department hears complaints and may file one; quality and service work them, and the
+    # owner and the responsible department work their own (complaints.selectors.may_work).
+    Perm.COMPLAINT_VIEW: ALL,
+    Perm.COMPLAINT_WORK: frozenset({R.QUALITY, R.SERVICE, R.MANAGEMENT, R.ADMIN}),
     Perm.ACTIVITY_HAND_OVER_ANY: frozenset({R.MANAGEMENT, R.ADMIN}),
     Perm.ADMIN_SITE: frozenset({R.ADMIN}),
 }

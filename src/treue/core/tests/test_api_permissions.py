@@ -5,9 +5,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from treue.communications.models import Communication
 from treue.communications.services import communication_plan
+from treue.complaints.models import Complaint, ComplaintEvent
 from treue.core.roles import PERMISSION_MATRIX, Perm, Role
 from treue.customers.models import Contact, Customer
 from treue.customers.tests.factories import ContactFactory, CustomerFactory, api_headers
@@ -48,8 +50,14 @@ OPERATIONS = [
     ("get", "/api/v1/invoices/{number}", Perm.INVOICE_VIEW),
     ("patch", "/api/v1/invoices/{number}", Perm.INVOICE_CHANGE),
     ("post", "/api/v1/invoices/{number}/payments", Perm.INVOICE_CHANGE),
+    ("get", "/api/v1/complaints", Perm.COMPLAINT_VIEW),
+    ("post", "/api/v1/complaints", Perm.COMPLAINT_VIEW),
+    ("get", "/api/v1/complaints/{number}", Perm.COMPLAINT_VIEW),
+    ("patch", "/api/v1/complaints/{number}", Perm.COMPLAINT_WORK),
+    ("post", "/api/v1/complaints/{number}/transitions", Perm.COMPLAINT_WORK),
+    ("post", "/api/v1/complaints/{number}/comments", Perm.COMPLAINT_VIEW),
 ]
-MODELS = [Customer, Contact, Product, Order, Invoice, Payment, Communication]
+MODELS = [Customer, Contact, Product, Order, Invoice, Payment, Communication, ComplaintEvent]
 
 
 def roles_without(perm: Perm) -> list[Role]:
@@ -67,6 +75,14 @@ def objects_named_n1() -> Contact:
     ProductFactory(article_number="N1")
     order = OrderFactory(number="N1", customer=customer)
     InvoiceFactory(number="N1", customer=customer)
+    Complaint.objects.create(
+        number="N1",
+        customer=customer,
+        category="packaging",
+        severity="low",
+        description="Karton",
+        received_at=timezone.now(),
+    )
     communication_plan(
         type="delay_notice", customer=customer, order=order, items=[{"key": "N1", "line_no": 10}]
     )

@@ -123,6 +123,10 @@ def test_the_openapi_schema_needs_no_token_and_names_every_resource(client: Clie
     schema = response.json()
     assert sorted(schema["paths"]) == [
         "/api/v1/communications",
+        "/api/v1/complaints",
+        "/api/v1/complaints/{number}",
+        "/api/v1/complaints/{number}/comments",
+        "/api/v1/complaints/{number}/transitions",
         "/api/v1/contacts/{contact_id}",
         "/api/v1/customers",
         "/api/v1/customers/{number}",

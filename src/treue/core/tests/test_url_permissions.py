@@ -174,6 +174,19 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
         _perm(Perm.DELIVERY_FIGURES_VIEW),
         302,
     ),
+    "complaints/": ("get", "/complaints/", _perm(Perm.COMPLAINT_VIEW), 302),
+    "complaints/new/": ("get", "/complaints/new/", _perm(Perm.COMPLAINT_VIEW), 302),
+    # No complaint has that number: everybody who may see complaints gets 404 (who may work on
+    # an existing one: complaints/tests/test_views.py).
+    **{
+        f"complaints/<str:number>/{action}": (
+            "post" if action else "get",
+            f"/complaints/R-1999-99999/{action}",
+            lambda u: 404 if u.has_treue_perm(Perm.COMPLAINT_VIEW) else 403,
+            302,
+        )
+        for action in ("", "save/", "transition/", "confirm/", "pause/", "resume/", "comment/")
+    },
     "i18n/setlang/": ("post", "/i18n/setlang/", lambda u: 302, 302),
     "admin/": (
         "get",
