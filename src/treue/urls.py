@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from treue.api import api
-from treue.complaints.views import complaint_satisfaction
+from treue.complaints.views import complaint_satisfaction, tracking_complaint
 from treue.core.views import language_set
 from treue.orders.views import order_tracking
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("scorecards/", include("treue.scorecards.urls")),
     path("complaints/", include("treue.complaints.urls")),
     path("track/<str:number>/<str:token>/", order_tracking, name="track"),
+    path(
+        "track/<str:number>/<str:token>/complaint/",
+        tracking_complaint,
+        name="track_complaint",
+    ),
     path(
         "feedback/<str:number>/<str:token>/",
         complaint_satisfaction,

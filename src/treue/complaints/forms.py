@@ -185,3 +185,50 @@ class QueueFilterForm(forms.Form):
 
     def view_choices(self) -> list[tuple[str, str]]:
         return [(value, str(label)) for value, label in self.VIEWS]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; `attachments.check_all` checks what they are."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+class CustomerComplaintForm(forms.Form):
+    """A customer reports a problem with the order from the tracking page, without an account."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We answer you there and tell you every step."),
+    )
+    category = forms.ChoiceField(label=_("What is it about?"), choices=ComplaintCategory.choices)
+    description = forms.CharField(
+        label=_("What is wrong?"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    requested_remedy = forms.CharField(
+        label=_("What would help you?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+    production_stopped = forms.BooleanField(label=_("It stops our production"), required=False)
+    attachments = MultipleFileField(
+        label=_("Photos or PDFs"),
+        required=False,
+        help_text=_("JPEG, PNG or PDF, up to 10 files."),
+    )
+
+
+class AttachmentForm(forms.Form):
+    attachments = MultipleFileField(
+        label=_("Photos or PDFs"), help_text=_("JPEG, PNG or PDF, up to 10 files.")
+    )

@@ -7,6 +7,7 @@ other silently.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -31,10 +32,12 @@ from treue.orders.models import Delivery, Order, Product
 from treue.receivables.models import Invoice
 
 from . import sla
+from .attachments import KINDS, CheckedFile
 from .models import (
     OPEN_STATUSES,
     CauseCategory,
     Complaint,
+    ComplaintAttachment,
     ComplaintCategory,
     ComplaintEvent,
     ComplaintPause,
@@ -85,6 +88,7 @@ EDITABLE = (
     "rejection_reason",
 )
 SLA_FIELDS = frozenset({"category", "severity"})
+MAX_ATTACHMENTS = 20
 
 
 def _check_relations(customer: Customer, values: dict[str, Any], errors: FieldErrors) -> None:
@@ -158,6 +162,7 @@ def complaint_create(
     owner: User | None = None,
     is_draft: bool = False,
     received_at: datetime.datetime | None = None,
+    files: Sequence[CheckedFile] = (),
 ) -> Complaint:
     """File a complaint. Unless it is a draft (from an e-mail, to be confirmed), its clock starts
     and the customer's contact hears at once that it arrived."""
@@ -208,9 +213,47 @@ def complaint_create(
             if attempt == 2:
                 raise
     _event(complaint, EventKind.CREATED, by, note=str(ComplaintSource(source).label))
+    _attach(complaint, files, by)
     _refresh_due(complaint, now=received_at)
     if not is_draft:
         _tell_customer(complaint, S.NEW, by)
+    return complaint
+
+
+@transaction.atomic
+def complaint_from_tracking(
+    *,
+    order: Order,
+    email: str,
+    category: str,
+    description: str,
+    requested_remedy: str = "",
+    production_stopped: bool = False,
+    files: Sequence[CheckedFile] = (),
+) -> Complaint:
+    """A customer files a complaint about `order` from its tracking page. The sender is matched
+    to a contact of the customer by e-mail address; a stopped production makes it critical."""
+    contact = order.customer.contacts.filter(email__iexact=email.strip()).first()
+    complaint = complaint_create(
+        customer=order.customer,
+        contact=contact,
+        order=order,
+        category=category,
+        severity=Severity.CRITICAL if production_stopped else Severity.MEDIUM,
+        description=description,
+        requested_remedy=requested_remedy,
+        source=ComplaintSource.TRACKING,
+        by=None,
+        files=files,
+    )
+    if contact is None:
+        _event(
+            complaint,
+            EventKind.COMMENT,
+            None,
+            note=_("Filed by %(email)s, who is no contact of the customer yet.")
+            % {"email": email.strip()},
+        )
     return complaint
 
 
@@ -429,6 +472,35 @@ def complaint_resume(
     complaint = _locked(complaint, None)
     _resume(complaint, by, now=now)
     _refresh_due(complaint, now=now)
+    return complaint
+
+
+def _attach(complaint: Complaint, files: Sequence[CheckedFile], by: User | None) -> None:
+    for checked in files:
+        attachment = ComplaintAttachment(
+            complaint=complaint,
+            name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            uploaded_by=by,
+        )
+        # Stored under a name of treue's making; the customer's file name is only shown.
+        extension = KINDS[checked.content_type][1][0]
+        attachment.file.save(f"{complaint.number}{extension}", checked.upload, save=False)
+        attachment.save()
+        _event(complaint, EventKind.ATTACHMENT, by, new=checked.name)
+
+
+@transaction.atomic
+def complaint_attach(
+    *, complaint: Complaint, files: Sequence[CheckedFile], by: User | None
+) -> Complaint:
+    """Add checked photos and PDFs (`attachments.check_all`) to the complaint."""
+    if len(files) + complaint.attachments.count() > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {"files": _("A complaint takes at most %(count)s files.") % {"count": MAX_ATTACHMENTS}}
+        )
+    _attach(complaint, files, by)
     return complaint
 
 

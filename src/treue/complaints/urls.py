@@ -13,4 +13,6 @@ urlpatterns = [
     path("<str:number>/pause/", views.complaint_pause, name="pause"),
     path("<str:number>/resume/", views.complaint_resume, name="resume"),
     path("<str:number>/comment/", views.complaint_comment, name="comment"),
+    path("<str:number>/attachments/", views.complaint_attach, name="attach"),
+    path("<str:number>/attachments/<int:pk>/", views.complaint_attachment, name="attachment"),
 ]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,20 +14,25 @@ from treue.core.permissions import require_perm
 from treue.core.ratelimit import keep_link_private, too_many_requests
 from treue.core.roles import Perm
 from treue.customers.models import Customer
+from treue.orders.selectors import order_for_tracking
 
 from . import selectors, services, sla
+from .attachments import check_all
 from .forms import (
+    AttachmentForm,
     CommentForm,
     ComplaintForm,
     ComplaintWorkForm,
+    CustomerComplaintForm,
     PauseForm,
     QueueFilterForm,
     SatisfactionForm,
     TransitionForm,
 )
-from .models import Complaint, ComplaintSource, ComplaintStatus
+from .models import Complaint, ComplaintAttachment, ComplaintSource, ComplaintStatus
 
 SATISFACTION_LIMIT_PER_MINUTE = 20
+TRACKING_COMPLAINT_LIMIT_PER_MINUTE = 5
 
 
 @require_perm(Perm.COMPLAINT_VIEW)
@@ -111,6 +116,7 @@ def _detail(
         "work_form": work_form or (ComplaintWorkForm(instance=complaint) if may_work else None),
         "pause_form": PauseForm(),
         "comment_form": CommentForm(),
+        "attachment_form": AttachmentForm(),
         "timeline": selectors.complaint_timeline(complaint=complaint),
         "attachments": complaint.attachments.all(),
     }
@@ -218,6 +224,42 @@ def complaint_resume(request: AuthedRequest, number: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.COMPLAINT_VIEW)
+def complaint_attach(request: AuthedRequest, number: str) -> HttpResponse:
+    complaint = _complaint_or_404(number)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _refused(
+            request, complaint, " ".join(str(e) for e in form.errors.get("attachments", []))
+        )
+    try:
+        services.complaint_attach(
+            complaint=complaint,
+            files=check_all(form.cleaned_data["attachments"]),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        return _refused(request, complaint, " ".join(exc.messages))
+    return redirect("complaints:detail", complaint.number)
+
+
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_attachment(request: AuthedRequest, number: str, pk: int) -> FileResponse:
+    """A photo or PDF, only to who may see complaints; a forged id answers 404."""
+    attachment = ComplaintAttachment.objects.filter(complaint__number=number, pk=pk).first()
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@require_perm(Perm.COMPLAINT_VIEW)
 def complaint_comment(request: AuthedRequest, number: str) -> HttpResponse:
     complaint = _complaint_or_404(number)
     form = CommentForm(request.POST)
@@ -257,6 +299,46 @@ def complaint_satisfaction(request: HttpRequest, number: str, token: str) -> Htt
             request,
             "complaints/satisfaction.html",
             {"complaint": complaint, "form": form, "thanks": thanks},
+            status=status,
+        )
+    )
+
+
+def tracking_complaint(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """From the order's tracking page the customer files a complaint without an account."""
+    limited = too_many_requests(
+        request, scope="tracking-complaint", limit=TRACKING_COMPLAINT_LIMIT_PER_MINUTE
+    )
+    if limited is not None:
+        return limited
+    order = order_for_tracking(number=number, token=token)
+    if order is None:
+        raise Http404
+    form = CustomerComplaintForm(request.POST or None, request.FILES or None)
+    complaint = None
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.complaint_from_tracking(
+                    order=order,
+                    email=data["email"],
+                    category=data["category"],
+                    description=data["description"],
+                    requested_remedy=data["requested_remedy"],
+                    production_stopped=data["production_stopped"],
+                    files=check_all(data["attachments"]),
+                )
+                status = 201
+            except ValidationError as exc:
+                form.add_error("attachments" if not hasattr(exc, "error_dict") else None, exc)
+    return keep_link_private(
+        render(
+            request,
+            "complaints/tracking_form.html",
+            {"order": order, "form": form, "complaint": complaint},
             status=status,
         )
     )

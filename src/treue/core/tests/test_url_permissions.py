@@ -185,8 +185,30 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
             lambda u: 404 if u.has_treue_perm(Perm.COMPLAINT_VIEW) else 403,
             302,
         )
-        for action in ("", "save/", "transition/", "confirm/", "pause/", "resume/", "comment/")
+        for action in (
+            "",
+            "save/",
+            "transition/",
+            "confirm/",
+            "pause/",
+            "resume/",
+            "comment/",
+            "attachments/",
+        )
     },
+    "complaints/<str:number>/attachments/<int:pk>/": (
+        "get",
+        "/complaints/R-1999-99999/attachments/1/",
+        lambda u: 404 if u.has_treue_perm(Perm.COMPLAINT_VIEW) else 403,
+        302,
+    ),
+    # Public like the tracking page; a wrong token answers 404 (complaints/tests/test_intake.py).
+    "track/<str:number>/<str:token>/complaint/": (
+        "get",
+        "/track/A-2024-0001/wrong-token/complaint/",
+        lambda u: 404,
+        404,
+    ),
     "i18n/setlang/": ("post", "/i18n/setlang/", lambda u: 302, 302),
     "admin/": (
         "get",
