@@ -47,6 +47,12 @@ SCHEDULES: list[Schedule] = [
         cron="*/5 * * * *",
         task="treue.complaints.tasks.complaints_escalate_task",
     ),
+    # Complaints by e-mail become drafts (TREUE_COMPLAINT_MAILBOX; nothing when unset).
+    Schedule(
+        name="complaints_from_mailbox",
+        cron="*/5 * * * *",
+        task="treue.complaints.tasks.complaints_from_mailbox_task",
+    ),
     Schedule(
         name="worker_heartbeat_prune",
         cron="0 * * * *",

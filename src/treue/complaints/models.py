@@ -168,6 +168,8 @@ class Complaint(models.Model):
     )
     # Filed from an e-mail: waits for quality staff to confirm before any clock runs.
     is_draft = models.BooleanField(_("draft"), default=False)
+    # The Message-ID of the mail it came from: the same mail read twice files one complaint.
+    mail_message_id = models.CharField(max_length=300, blank=True, db_index=True)
     source = models.CharField(
         _("source"), max_length=10, choices=ComplaintSource.choices, default=ComplaintSource.STAFF
     )

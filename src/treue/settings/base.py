@@ -156,6 +156,10 @@ def _positive_int(name: str, default: int) -> int:
 # The largest photo or PDF a complaint takes (TREUE_ATTACHMENT_MAX_MB, default 10).
 COMPLAINT_ATTACHMENT_MAX_BYTES = _positive_int("TREUE_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 
+# Where complaints arrive by e-mail, read every five minutes into drafts: "maildir:/path" or
+# "imaps://user:password@host[:port]/FOLDER"; empty reads no mailbox.
+COMPLAINT_MAILBOX = os.environ.get("TREUE_COMPLAINT_MAILBOX", "")
+
 # The site whose business hours run the complaints' service-level clocks: its German federal
 # state (public holidays) and working hours per weekday.
 SITE_STATE = os.environ.get("TREUE_SITE_STATE", "BW")
