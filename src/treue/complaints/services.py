@@ -662,9 +662,12 @@ def _head(complaint: Complaint) -> User | None:
     return complaint.department.head if complaint.department else None
 
 
-def complaints_escalate(*, now: datetime.datetime | None = None) -> EscalationResult:
+def complaints_escalate(
+    *, now: datetime.datetime | None = None, escalate: bool = True
+) -> EscalationResult:
     """The scheduled pass over every open complaint: keeps the stored due times true (a changed
-    policy or calendar moves them) and raises the escalations that are due."""
+    policy or calendar moves them) and raises the escalations that are due (unless not to
+    `escalate`: the due times only, as after loading complaints in bulk)."""
     now = now or timezone.now()
     calendar = sla.site_calendar()
     open_complaints = (
@@ -683,6 +686,8 @@ def complaints_escalate(*, now: datetime.datetime | None = None) -> EscalationRe
         if due != complaint.next_due_at:
             complaint.next_due_at = due
             moved.append(complaint)
+        if not escalate:
+            continue
         raised = {(e.target, e.level) for e in complaint.escalations.all()}
         result = complaint_escalate(complaint=complaint, now=now, states=states, raised=raised)
         warnings += result.warnings

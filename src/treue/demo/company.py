@@ -183,3 +183,87 @@ MANUAL_ACTIVITIES = (
     "Referenzbesuch organisieren",
     "Wartungsvertrag anbieten",
 )
+
+
+# Complaints: (category, share, causes with their shares, what the customer writes).
+COMPLAINTS_PER_CUSTOMER = 2.5
+COMPLAINT_CATEGORIES: tuple[tuple[str, float, tuple[tuple[str, float], ...], str], ...] = (
+    (
+        "quality_defect",
+        0.34,
+        (("production", 0.5), ("purchased_component", 0.35), ("design", 0.15)),
+        "Maßabweichung an der gelieferten Baugruppe, Teile lassen sich nicht montieren.",
+    ),
+    (
+        "wrong_or_missing_parts",
+        0.14,
+        (("shipping", 0.7), ("production", 0.3)),
+        "Laut Lieferschein vollständig, es fehlen aber Teile aus der Position.",
+    ),
+    ("packaging", 0.08, (("shipping", 1.0),), "Verpackung beschädigt, Korrosion an Teilen."),
+    (
+        "transport_damage",
+        0.12,
+        (("shipping", 0.6), ("customer_handling", 0.4)),
+        "Palette beim Transport umgekippt, Gehäuse verbeult.",
+    ),
+    (
+        "delivery_delay",
+        0.12,
+        (("production", 0.5), ("purchased_component", 0.5)),
+        "Lieferung kam später als bestätigt, unsere Montage stand still.",
+    ),
+    (
+        "documentation",
+        0.07,
+        (("documentation", 1.0),),
+        "Betriebsanleitung und Prüfzeugnis fehlen in der Lieferung.",
+    ),
+    ("invoice", 0.07, (("documentation", 1.0),), "Rechnungsbetrag weicht vom Angebot ab."),
+    ("service", 0.06, (("service", 1.0),), "Servicetechniker kam nicht zum vereinbarten Termin."),
+)
+COMPLAINT_SEVERITIES: tuple[tuple[str, float], ...] = (
+    ("low", 0.25),
+    ("medium", 0.45),
+    ("high", 0.22),
+    ("critical", 0.08),
+)
+# cause category -> (department code, root cause, corrective action)
+COMPLAINT_CAUSES: dict[str, tuple[str, str, str]] = {
+    "production": (
+        "production",
+        "Vorrichtung nach Werkzeugwechsel nicht neu eingemessen.",
+        "Einmessen nach jedem Werkzeugwechsel in die Arbeitsanweisung aufgenommen.",
+    ),
+    "purchased_component": (
+        "purchasing",
+        "Zukaufteil außerhalb der Toleranz geliefert, Wareneingangsprüfung nur stichprobenhaft.",
+        "Lieferant nachgeschult, Wareneingangsprüfung für das Teil auf 100 % erhöht.",
+    ),
+    "design": (
+        "production",
+        "Passung in der Konstruktion zu eng ausgelegt.",
+        "Zeichnung geändert, Toleranzkette neu gerechnet.",
+    ),
+    "shipping": (
+        "shipping",
+        "Kommissionierung ohne Abgleich mit dem Lieferschein.",
+        "Scannen jeder Position vor dem Verpacken eingeführt.",
+    ),
+    "documentation": (
+        "quality",
+        "Dokumente nicht im Versandpaket hinterlegt.",
+        "Checkliste für Begleitdokumente im Versand eingeführt.",
+    ),
+    "service": (
+        "service",
+        "Einsatzplanung ohne Rückmeldung an den Kunden geändert.",
+        "Terminänderungen werden dem Kunden am selben Tag bestätigt.",
+    ),
+    "customer_handling": (
+        "quality",
+        "Schaden beim Abladen durch den Kunden entstanden.",
+        "Hinweise zum Abladen auf der Verpackung ergänzt.",
+    ),
+}
+SUPPLIERS = ("Wälzlager Schweinfurt AG", "Hydraulik Nord GmbH", "Elektro Bauteile Kern KG")

@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treue.activities.models import Activity, ActivityEvent
+from treue.complaints.models import Complaint, ComplaintEvent, ComplaintPause, SlaPolicy
+from treue.complaints.services import WAITING_FOR_AGREEMENT, complaints_escalate
 from treue.core import bulk
 from treue.core.models import Department, User
 from treue.core.roles import Role
@@ -47,6 +49,9 @@ from .company import (
     CHANNEL_PREFIX,
     CHANNELS,
     COMPANY_DOMAIN,
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_CAUSES,
+    COMPLAINT_SEVERITIES,
     COUNTRIES,
     DEMO_PASSWORD,
     DEPARTMENTS,
@@ -56,9 +61,11 @@ from .company import (
     INTERACTION_TOPICS,
     PAYMENT_TERMS,
     SIZE_CLASSES,
+    SUPPLIERS,
     USERS,
 )
 from .plan import (
+    COMPLAINT_STAGES,
     DateText,
     Plan,
     Progress,
@@ -145,16 +152,24 @@ def _wiped_models() -> list[type[models.Model]]:
 # seeded again, so that the demo company is configured like a freshly migrated database.
 MIGRATION_SEEDS = (
     ("treue.communications.migrations.0002_default_recipient_rules", "add_rules"),
+    ("treue.complaints.migrations.0002_default_sla_policies", "add_policies"),
+    ("treue.complaints.migrations.0002_default_sla_policies", "add_recipient_rule"),
     ("treue.orders.migrations.0010_default_production_stages", "add_stages"),
 )
 
 
-def demo_wipe() -> None:
-    """Delete all treue data, users and tasks; id counters start at 1 again, and the defaults
-    the migrations seed (recipient rules, production stages) are there again."""
-    bulk.truncate(_wiped_models())
+def _seed_configuration() -> None:
+    """The defaults the migrations seed (recipient rules, production stages, SLA policies);
+    each seed adds only what is missing."""
     for module, function in MIGRATION_SEEDS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+def demo_wipe() -> None:
+    """Delete all treue data, users and tasks; id counters start at 1 again, and the defaults
+    the migrations seed (recipient rules, production stages, SLA policies) are there again."""
+    bulk.truncate(_wiped_models())
+    _seed_configuration()
 
 
 def demo_settings_allow_wipe() -> bool:
@@ -177,6 +192,9 @@ BULK_MODELS: tuple[type[models.Model], ...] = (
     Interaction,
     Activity,
     ActivityEvent,
+    Complaint,
+    ComplaintEvent,
+    ComplaintPause,
 )
 
 
@@ -205,6 +223,8 @@ def demo_build(
             step = time.perf_counter()
             demo_wipe()
             say(_("Wiped the database in %(s).1f s") % {"s": time.perf_counter() - step})
+        else:
+            _seed_configuration()
         writer = _Writer(plan, say)
         writer.users()
         with bulk.indexes_deferred(BULK_MODELS[4:]):
@@ -212,11 +232,15 @@ def demo_build(
             writer.orders()
             writer.receivables()
             writer.contact_history()
+            writer.complaints()
             step = time.perf_counter()
         say(_("Indexes built in %(s).1f s") % {"s": time.perf_counter() - step})
         bulk.reset_sequences([*BULK_MODELS, User, Department, PaymentTerms, ServiceStation])
         if connection.vendor == "sqlite":
             connection.check_constraints([m._meta.db_table for m in BULK_MODELS])
+        step = time.perf_counter()
+        complaints_escalate(escalate=False)  # the due times of the open complaints
+        say(_("Complaint due times in %(s).1f s") % {"s": time.perf_counter() - step})
     return DemoResult(
         seed=seed,
         today=today,
@@ -285,6 +309,8 @@ class _Writer:
         for code, _name, head in DEPARTMENTS:
             departments[code].head = users[head]
             departments[code].save(update_fields=["head"])
+        self.department_ids = {code: d.pk for code, d in departments.items()}
+        self.department_heads = {code: users[head].pk for code, _name, head in DEPARTMENTS}
         absent = users[ABSENT_USERNAME]
         absent.absent_from = plan.day(plan.end - 2)
         absent.absent_until = plan.day(plan.end + 12)
@@ -563,3 +589,127 @@ class _Writer:
             activities,
         )
         self.insert(ActivityEvent, "id activity kind by at note", events)
+
+    def complaints(self) -> None:
+        """Complaints with their 8D record and the status changes of their timeline."""
+        plan, k, o = self.plan, self.plan.complaints, self.plan.orders
+        n = len(k["day"])
+        policies = dict(
+            SlaPolicy.objects.filter(category="", segment="").values_list("severity", "pk")
+        )
+        received = local_datetimes(k["day"], k["minutes"])
+        numbers = per_year_numbers("R", k["day"], width=5)
+        tokens = tracking_tokens(plan.rng("complaint_tokens"), n)
+        sources = plan.rng("complaint_sources").choice(
+            ["staff", "email", "tracking", "api"], n, p=[0.4, 0.35, 0.15, 0.1]
+        )
+        complaint0 = bulk.next_id(Complaint)
+        event0 = bulk.next_id(ComplaintEvent)
+        rows: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        pauses: list[tuple[Any, ...]] = []
+        pause0 = bulk.next_id(ComplaintPause)
+        closed_stage = len(COMPLAINT_STAGES) - 1
+        for i in range(n):
+            pk = complaint0 + i
+            order = int(k["order"][i])
+            cust = int(o["cust"][order])
+            category, _share, _causes, text = COMPLAINT_CATEGORIES[int(k["category"][i])]
+            cause = str(k["cause_names"][int(k["cause"][i])])
+            department, root_cause, corrective = COMPLAINT_CAUSES[cause]
+            owner = self.department_heads[department]
+            stage, rejected = int(k["stage"][i]), bool(k["rejected"][i])
+            at = [received[i] + dt.timedelta(minutes=int(m)) for m in k["offsets"][i].tolist()]
+            final = 2 if rejected else stage
+            status = "rejected" if rejected else COMPLAINT_STAGES[stage]
+            reached = [*COMPLAINT_STAGES[1 : final + 1], *(["rejected"] if rejected else [])]
+            finished = rejected or stage == closed_stage
+            closed_at = at[3] if rejected else (at[closed_stage] if finished else None)
+            solved = not rejected and stage >= 5
+            quality = category == "quality_defect"
+            contact = (
+                self.base[Contact] + int(plan.contact_start[cust])
+                if plan.contact_count[cust]
+                else None
+            )
+            satisfied = bool(k["satisfied"][i])
+            rows.append(
+                (
+                    pk,
+                    numbers[i],
+                    int(self.customer_id[cust]),
+                    contact,
+                    int(self.order_id[order]),
+                    self.base[Delivery] + int(k["delivery"][i]),
+                    self.base[Invoice] + int(k["delivery"][i]) if category == "invoice" else None,
+                    category,
+                    COMPLAINT_SEVERITIES[int(k["severity"][i])][0],
+                    text,
+                    status,
+                    sources[i],
+                    self.department_ids[department],
+                    owner,
+                    "Nach Prüfung kein Mangel an der Lieferung feststellbar." if rejected else "",
+                    "Betroffene Teile gesperrt, Ersatz zugesagt." if stage >= 2 else "",
+                    root_cause if solved else "",
+                    cause if solved else "",
+                    SUPPLIERS[int(k["supplier"][i])]
+                    if solved and cause == "purchased_component"
+                    else "",
+                    corrective if solved else "",
+                    "Erkenntnis in die FMEA übernommen." if solved and quality else "",
+                    "Ersatzlieferung und Gutschrift der Frachtkosten." if stage >= 3 else "",
+                    money_text(k["cost"][i : i + 1])[0] if finished and quality else None,
+                    policies.get(COMPLAINT_SEVERITIES[int(k["severity"][i])][0]),
+                    received[i],
+                    at[1] if final >= 1 else None,
+                    at[3] if final >= 3 else None,
+                    at[5] if final >= 5 else None,
+                    closed_at,
+                    tokens[i],
+                    int(k["score"][i]) if satisfied else None,
+                    closed_at + dt.timedelta(days=1) if satisfied and closed_at else None,
+                    1 + len(reached),
+                    received[i],
+                )
+            )
+            events.append((event0 + len(events), pk, received[i], None, "created", "", "", "", ""))
+            previous = "new"
+            for step_index, step in enumerate(reached, start=1):
+                when = at[3] if step == "rejected" else at[step_index]
+                events.append(
+                    (event0 + len(events), pk, when, owner, "status", "status", previous, step, "")
+                )
+                previous = step
+                if step == "solution_proposed":  # the clock waits for the customer's agreement
+                    resumed = at[4] if final >= 4 else None
+                    pauses.append((pause0 + len(pauses), pk, at[3], resumed, WAITING_FOR_AGREEMENT))
+                    events.append(
+                        (
+                            event0 + len(events),
+                            pk,
+                            at[3],
+                            owner,
+                            "pause",
+                            "",
+                            "",
+                            "",
+                            WAITING_FOR_AGREEMENT,
+                        )
+                    )
+                elif step == "solution_agreed":
+                    events.append(
+                        (event0 + len(events), pk, at[4], owner, "resume", "", "", "", "")
+                    )
+        self.insert(
+            Complaint,
+            "id number customer contact order delivery invoice category severity description"
+            " status source department owner rejection_reason containment root_cause"
+            " cause_category supplier corrective_action prevention solution cost policy"
+            " received_at acknowledged_at proposed_at resolved_at closed_at satisfaction_token"
+            " satisfaction_score satisfaction_at version created_at is_draft machine_serial"
+            " requested_remedy satisfaction_comment mail_message_id",
+            ((*row, False, "", "", "", "") for row in rows),
+        )
+        self.insert(ComplaintPause, "id complaint started_at ended_at reason", pauses)
+        self.insert(ComplaintEvent, "id complaint at by kind field old new note", events)

@@ -21,6 +21,9 @@ from .company import (
     BERLIN,
     BUYING_ROLES,
     CHANNELS,
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_SEVERITIES,
+    COMPLAINTS_PER_CUSTOMER,
     CONSENT_SOURCES,
     COUNTRIES,
     COUNTRY_P,
@@ -89,12 +92,14 @@ def money_text(cents: Arr) -> list[str]:
     return [f"{c // 100}.{c % 100:02d}" for c in cents.tolist()]
 
 
-def per_year_numbers(prefix: str, days: Arr) -> list[str]:
+def per_year_numbers(prefix: str, days: Arr, width: int = 6) -> list[str]:
     """Document numbers counted per year, in the order of `days` (which must be sorted)."""
     years = _years(days)
     first_of_year = np.searchsorted(years, years, side="left")
     seq = np.arange(len(days)) - first_of_year + 1
-    return [f"{prefix}-{y}-{s:06d}" for y, s in zip(years.tolist(), seq.tolist(), strict=True)]
+    return [
+        f"{prefix}-{y}-{s:0{width}d}" for y, s in zip(years.tolist(), seq.tolist(), strict=True)
+    ]
 
 
 def local_datetimes(days: Arr, minutes: Arr) -> list[dt.datetime]:
@@ -187,6 +192,7 @@ class Plan:
     payments: dict[str, Arr] = field(default_factory=dict)
     interactions: dict[str, Any] = field(default_factory=dict)
     activities: list[dict[str, Any]] = field(default_factory=list)
+    complaints: dict[str, Arr] = field(default_factory=dict)
     churned: list[tuple[str, dt.date]] = field(default_factory=list)
     top20_share: float = 0.0
 
@@ -1023,6 +1029,80 @@ def _plan_activities(plan: Plan) -> None:
     plan.activities = activities
 
 
+# Workflow stages in order; a complaint older than CLOSED_AFTER days is closed or rejected.
+COMPLAINT_STAGES = (
+    "new",
+    "acknowledged",
+    "analysis",
+    "solution_proposed",
+    "solution_agreed",
+    "implemented",
+    "closed",
+)
+CLOSED_AFTER = 25
+
+
+def _plan_complaints(plan: Plan) -> None:
+    """Complaints about deliveries: mostly closed with their 8D record, the recent ones open at
+    a stage that fits their age; stage times in minutes after the complaint came in."""
+    r = plan.rng("complaints")
+    d = plan.deliveries
+    n_deliveries = len(d["day"])
+    n = min(round(COMPLAINTS_PER_CUSTOMER * plan.n), n_deliveries) if n_deliveries else 0
+    delivery = np.sort(r.choice(n_deliveries, n, replace=False)) if n else np.zeros(0, np.int64)
+    day = np.minimum(d["day"][delivery] + r.integers(1, 21, n), plan.end)
+    ordering = np.argsort(day, kind="stable")
+    delivery, day = delivery[ordering], day[ordering]
+    minutes = r.integers(7 * 60, 18 * 60, n)
+    category = r.choice(len(COMPLAINT_CATEGORIES), n, p=[c[1] for c in COMPLAINT_CATEGORIES])
+    cause = np.zeros(n, dtype=np.int64)
+    causes = sorted({c for entry in COMPLAINT_CATEGORIES for c, _p in entry[2]})
+    for k, (_name, _share, options, _text) in enumerate(COMPLAINT_CATEGORIES):
+        rows = np.flatnonzero(category == k)
+        names = [causes.index(c) for c, _p in options]
+        cause[rows] = r.choice(names, len(rows), p=[p for _c, p in options])
+    severity = r.choice(len(COMPLAINT_SEVERITIES), n, p=[s[1] for s in COMPLAINT_SEVERITIES])
+    age = plan.end - day
+    stage = np.full(n, len(COMPLAINT_STAGES) - 1, dtype=np.int64)  # closed
+    recent = age <= CLOSED_AFTER
+    reach = np.clip(age // 4 + 1, 1, len(COMPLAINT_STAGES) - 2)
+    stage[recent] = r.integers(0, reach[recent] + 1)
+    rejected = ~recent & (r.random(n) < 0.08)
+    # Business-ish minutes after coming in at which each stage was reached.
+    acknowledge = r.integers(20, 300, n)
+    propose = acknowledge + r.integers(600, 4 * 24 * 60, n)
+    agree = propose + r.integers(120, 3 * 24 * 60, n)
+    implement = agree + r.integers(600, 10 * 24 * 60, n)
+    close = implement + r.integers(120, 3 * 24 * 60, n)
+    analysis = acknowledge + r.integers(30, 600, n)
+    offsets = np.stack(
+        [np.zeros(n, np.int64), acknowledge, analysis, propose, agree, implement, close], axis=1
+    )
+    # An open complaint reached its stages before now: squeeze them into its age.
+    age_minutes = np.maximum(age * 24 * 60 + (17 * 60 - minutes), 30)
+    squeeze = np.where(recent, np.minimum(1.0, age_minutes / (offsets[:, -1] + 1)), 1.0)
+    offsets = (offsets * squeeze[:, None]).astype(np.int64)
+    satisfied = (stage == len(COMPLAINT_STAGES) - 1) & ~rejected & (r.random(n) < 0.6)
+    score = r.choice([1, 2, 3, 4, 5], n, p=[0.05, 0.08, 0.2, 0.37, 0.3])
+    plan.complaints = {
+        "delivery": delivery,
+        "order": d["order"][delivery],
+        "day": day,
+        "minutes": minutes,
+        "category": category,
+        "cause": cause,
+        "cause_names": np.array(causes),
+        "severity": severity,
+        "stage": stage,
+        "rejected": rejected,
+        "offsets": offsets,
+        "satisfied": satisfied,
+        "score": score,
+        "cost": r.integers(50, 5000, n) * 100,
+        "supplier": r.integers(0, 3, n),
+    }
+
+
 def demo_plan(
     *, customers: int, years: int, seed: int, today: dt.date, progress: Progress | None = None
 ) -> Plan:
@@ -1042,6 +1122,7 @@ def demo_plan(
     _plan_addresses_and_contacts(plan)
     _plan_interactions(plan)
     _plan_activities(plan)
+    _plan_complaints(plan)
     say(
         _("Planned %(customers)s customers, %(orders)s orders, %(lines)s order lines in %(s).1f s")
         % {

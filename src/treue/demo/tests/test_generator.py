@@ -341,3 +341,34 @@ def test_users_per_role_log_in_with_the_printed_password():
     owners = set(Customer.objects.values_list("account_owner__username", flat=True))
     assert len(owners) >= 3
     assert owners <= {u for u, role, _ in demo_logins() if role == Role.SALES}
+
+
+def test_complaints_follow_the_workflow_and_its_rules() -> None:
+    from treue.complaints.models import Complaint, ComplaintEvent
+    from treue.complaints.services import TRANSITIONS, _requirements
+
+    demo_build(**{**SMALL, "customers": 120})
+    complaints = list(Complaint.objects.select_related("order", "delivery", "customer"))
+
+    assert len(complaints) == 300  # 2.5 a customer
+    assert len({c.number for c in complaints}) == len(complaints)
+    for complaint in complaints:
+        assert complaint.order.customer_id == complaint.customer_id
+        assert complaint.delivery.order_id == complaint.order_id
+        assert complaint.received_at.date() <= TODAY
+        steps = list(
+            ComplaintEvent.objects.filter(complaint=complaint, kind="status")
+            .order_by("at", "id")
+            .values_list("old", "new")
+        )
+        for old, new in steps:  # every recorded step is one the workflow allows
+            assert new in TRANSITIONS[old]
+        assert (steps[-1][1] if steps else "new") == complaint.status
+        if complaint.status == "closed":  # what closing asks for is there
+            assert _requirements(complaint, "closed") == []
+    open_ones = [c for c in complaints if c.is_open]
+    assert open_ones
+    for complaint in open_ones:  # the queue knows when each is due, unless it waits or is done
+        waiting = complaint.pauses.filter(ended_at__isnull=True).exists()
+        assert (complaint.next_due_at is None) == (waiting or complaint.resolved_at is not None)
+        assert waiting == (complaint.status == "solution_proposed")
