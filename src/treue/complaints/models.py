@@ -216,6 +216,11 @@ class Complaint(models.Model):
     proposed_at = models.DateTimeField(_("solution proposed at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Whether each target was met late, decided when it was met (empty until then): the SLA
+    # compliance of the figures without recomputing business hours.
+    acknowledged_late = models.BooleanField(_("acknowledged late"), null=True, blank=True)
+    proposed_late = models.BooleanField(_("solution proposed late"), null=True, blank=True)
+    resolved_late = models.BooleanField(_("resolved late"), null=True, blank=True)
     # The earliest due time of a target not yet met, for the queue's order by SLA risk; empty
     # while the clock is paused or every target is met.
     next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)

@@ -512,11 +512,25 @@ def complaint_comment(*, complaint: Complaint, text: str, by: User | None) -> Co
 
 
 def _refresh_due(complaint: Complaint, *, now: datetime.datetime) -> None:
+    """Store the next due time and whether the targets met so far were met late."""
     states = sla.target_states(complaint, now=now)
-    due = sla.next_due(states) if complaint.is_open else None
-    if due != complaint.next_due_at:
-        complaint.next_due_at = due
-        Complaint.objects.filter(pk=complaint.pk).update(next_due_at=due)
+    changed = _kept_times(complaint, states)
+    if changed:
+        Complaint.objects.filter(pk=complaint.pk).update(
+            **{field: getattr(complaint, field) for field in changed}
+        )
+
+
+def _kept_times(complaint: Complaint, states: list[sla.TargetState]) -> list[str]:
+    """Set what the complaint keeps of its clocks; the fields that changed."""
+    values = {
+        "next_due_at": sla.next_due(states) if complaint.is_open else None,
+        **sla.late_flags(states),
+    }
+    changed = [field for field, value in values.items() if getattr(complaint, field) != value]
+    for field in changed:
+        setattr(complaint, field, values[field])
+    return changed
 
 
 def satisfaction_url(complaint: Complaint) -> str:
@@ -682,9 +696,7 @@ def complaints_escalate(
         states = sla.target_states(
             complaint, now=now, pauses=list(complaint.pauses.all()), calendar=calendar
         )
-        due = sla.next_due(states)
-        if due != complaint.next_due_at:
-            complaint.next_due_at = due
+        if _kept_times(complaint, states):
             moved.append(complaint)
         if not escalate:
             continue
@@ -692,5 +704,31 @@ def complaints_escalate(
         result = complaint_escalate(complaint=complaint, now=now, states=states, raised=raised)
         warnings += result.warnings
         breaches += result.breaches
-    Complaint.objects.bulk_update(moved, ["next_due_at"], batch_size=500)
+    Complaint.objects.bulk_update(moved, KEPT_FIELDS, batch_size=500)
     return EscalationResult(warnings=warnings, breaches=breaches)
+
+
+KEPT_FIELDS = ["next_due_at", *sla.LATE_FIELDS.values()]
+
+
+def complaints_late_flags_refresh() -> int:
+    """Decide the late flags of finished complaints that lack them (after a bulk load, or a
+    changed policy); returns how many changed."""
+    calendar = sla.site_calendar()
+    now = timezone.now()
+    finished = (
+        Complaint.objects.exclude(status__in=OPEN_STATUSES)
+        .filter(resolved_late__isnull=True)
+        .select_related("policy")
+        .prefetch_related("pauses")
+        .order_by("pk")
+    )
+    changed = []
+    for complaint in finished.iterator(chunk_size=2000):
+        states = sla.target_states(
+            complaint, now=now, pauses=list(complaint.pauses.all()), calendar=calendar
+        )
+        if _kept_times(complaint, states):
+            changed.append(complaint)
+    Complaint.objects.bulk_update(changed, KEPT_FIELDS, batch_size=1000)
+    return len(changed)

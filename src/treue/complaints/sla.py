@@ -117,3 +117,20 @@ def next_due(states: list[TargetState]) -> datetime.datetime | None:
     if not open_states or any(s.paused for s in open_states):
         return None
     return min(s.due_at for s in open_states)
+
+
+# The field on the complaint that keeps whether a target was met late.
+LATE_FIELDS = {
+    SlaTarget.ACKNOWLEDGE: "acknowledged_late",
+    SlaTarget.PROPOSE: "proposed_late",
+    SlaTarget.RESOLVE: "resolved_late",
+}
+
+
+def late_flags(states: list[TargetState]) -> dict[str, bool | None]:
+    """Per late field: whether its target was met late; None while it is not met."""
+    flags: dict[str, bool | None] = dict.fromkeys(LATE_FIELDS.values())
+    for state in states:
+        if state.met_at is not None:
+            flags[LATE_FIELDS[SlaTarget(state.target)]] = state.breached
+    return flags

@@ -6,6 +6,7 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.complaint_queue, name="queue"),
     path("new/", views.complaint_new, name="new"),
+    path("figures/", views.complaint_scorecard, name="scorecard"),
     path("<str:number>/", views.complaint_detail, name="detail"),
     path("<str:number>/save/", views.complaint_save, name="save"),
     path("<str:number>/transition/", views.complaint_transition, name="transition"),

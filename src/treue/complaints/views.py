@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from treue.core.errors import BusinessRuleError
 from treue.core.http import AuthedRequest
+from treue.core.models import Department
 from treue.core.pagination import Paginator
 from treue.core.permissions import require_perm
 from treue.core.ratelimit import keep_link_private, too_many_requests
@@ -18,6 +19,7 @@ from treue.orders.selectors import order_for_tracking
 
 from . import selectors, services, sla
 from .attachments import check_all
+from .figures import complaint_figures
 from .forms import (
     AttachmentForm,
     CommentForm,
@@ -55,6 +57,19 @@ def complaint_queue(request: AuthedRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "complaint-table":
         template += "#table"
     return render(request, template, context)
+
+
+@require_perm(Perm.COMPLAINT_VIEW)
+def complaint_scorecard(request: AuthedRequest) -> HttpResponse:
+    """The complaint figures of the last 12 months, for the company or one department."""
+    departments = list(Department.objects.order_by("name"))
+    chosen = next((d for d in departments if str(d.pk) == request.GET.get("department", "")), None)
+    figures = complaint_figures(department_id=chosen.pk if chosen else None)
+    return render(
+        request,
+        "complaints/scorecard.html",
+        {"figures": figures, "departments": departments, "department": chosen},
+    )
 
 
 @require_perm(Perm.COMPLAINT_VIEW)

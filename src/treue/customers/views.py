@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from treue.activities.selectors import activity_list_for_customer
+from treue.complaints.figures import customer_complaints
 from treue.core.http import AuthedRequest
 from treue.core.pagination import Paginator
 from treue.core.permissions import require_perm
@@ -63,6 +64,11 @@ def customer_detail(request: AuthedRequest, number: str) -> HttpResponse:
             customer=customer,
             today=context["today"],  # type: ignore[arg-type]
         )
+        if user.has_treue_perm(Perm.COMPLAINT_VIEW):
+            context["complaints"] = customer_complaints(
+                customer_id=customer.pk,
+                today=context["today"],  # type: ignore[arg-type]
+            )
         if user.has_treue_perm(Perm.DELIVERY_FIGURES_VIEW):
             context["delivery"] = customer_delivery_figures(
                 customer_id=customer.pk,

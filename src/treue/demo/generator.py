@@ -27,7 +27,11 @@ from django.utils.translation import gettext as _
 
 from treue.activities.models import Activity, ActivityEvent
 from treue.complaints.models import Complaint, ComplaintEvent, ComplaintPause, SlaPolicy
-from treue.complaints.services import WAITING_FOR_AGREEMENT, complaints_escalate
+from treue.complaints.services import (
+    WAITING_FOR_AGREEMENT,
+    complaints_escalate,
+    complaints_late_flags_refresh,
+)
 from treue.core import bulk
 from treue.core.models import Department, User
 from treue.core.roles import Role
@@ -240,6 +244,7 @@ def demo_build(
             connection.check_constraints([m._meta.db_table for m in BULK_MODELS])
         step = time.perf_counter()
         complaints_escalate(escalate=False)  # the due times of the open complaints
+        complaints_late_flags_refresh()  # and whether the finished ones were late
         say(_("Complaint due times in %(s).1f s") % {"s": time.perf_counter() - step})
     return DemoResult(
         seed=seed,

@@ -168,3 +168,31 @@ def test_the_owner_from_another_department_may_work_on_it(
     assert complaint.status == "acknowledged"
     assert complaint.acknowledged_at is not None
     assert complaint.acknowledged_at <= timezone.now() + datetime.timedelta(seconds=1)
+
+
+def test_the_figures_count_complaints_per_100_deliveries_and_the_service_levels(
+    quality_client: Client, customer_world: dict
+) -> None:
+    from treue.complaints.services import complaint_transition
+    from treue.orders.models import Delivery
+
+    Delivery.objects.create(
+        number="L-1", order=customer_world["order"], shipped_on=timezone.localdate()
+    )
+    complaint = file(customer_world)
+    complaint_transition(complaint=complaint, to="acknowledged", by=None)
+
+    page = quality_client.get("/complaints/figures/").content.decode()
+    customer = quality_client.get("/customers/K10001/").content.decode()
+
+    assert 'id="complaints-per-100">100,0<' in page  # one complaint, one delivery
+    assert "by-department" in page
+    assert 'id="complaint-figures"' in customer
+
+
+def test_the_figures_say_when_there_is_nothing_to_count(
+    quality_client: Client, customer_world: dict
+) -> None:
+    page = quality_client.get("/complaints/figures/").content.decode()
+
+    assert "In den letzten 12 Monaten ist keine Reklamation eingegangen." in page
