@@ -16,6 +16,10 @@ the fewest lines, each with stage events recorded for the run through the real s
 (external ids `bench-…`, deleted again afterwards, like the API token of the previous run). Its
 rate limit counts per address, so every request comes from an address of its own: the limit is
 checked on every request as for real visitors, and never reached.
+
+Complaint pages (the queue, open and all on its first and last page, the complaint with the
+longest and the shortest timeline, the figures) are asked as the demo's quality manager
+`quality`, who works them: the fullest version of each page.
 """
 
 import argparse
@@ -79,6 +83,9 @@ def measure(*, requests: int) -> dict[str, Any]:
     client = Client()
     client.force_login(sales)
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # Complaints are measured as the quality manager who works them (the fullest page).
+    quality_client = Client()
+    quality_client.force_login(User.objects.get(username="quality"))
 
     token, api_note = _api_token(sales)
     api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
@@ -154,6 +161,46 @@ def measure(*, requests: int) -> dict[str, Any]:
             "api": 1,
         },
     ]
+    complaints = _complaints()
+    if complaints["total"]:
+        all_pages = last(complaints["total"])
+        urls += [
+            {
+                "same": "complaint-queue",
+                "label": f"complaint queue, open ({complaints['open']})",
+                "url": "/complaints/",
+                "quality": True,
+            },
+            {
+                "same": "complaint-queue",
+                "label": f"complaint queue, all ({complaints['total']}), page 1",
+                "url": "/complaints/?view=all",
+                "quality": True,
+            },
+            {
+                "same": "complaint-queue",
+                "label": f"complaint queue, all, last page ({all_pages})",
+                "url": f"/complaints/?view=all&page={all_pages}",
+                "quality": True,
+            },
+        ]
+        for kind, (number, events) in complaints["detail"].items():
+            urls.append(
+                {
+                    "same": "complaint-detail",
+                    "label": f"complaint page, {kind} timeline ({events} events)",
+                    "url": f"/complaints/{number}/",
+                    "quality": True,
+                }
+            )
+        urls.append(
+            {
+                "same": "complaint-figures",
+                "label": "complaint figures",
+                "url": "/complaints/figures/",
+                "quality": True,
+            }
+        )
     for kind, (order, lines, events) in _tracking_orders().items():
         urls.append(
             {
@@ -177,6 +224,8 @@ def measure(*, requests: int) -> dict[str, Any]:
             requester = Client()
         elif item.get("anonymous"):
             requester = Client()
+        elif item.get("quality"):
+            requester = quality_client
         else:
             requester = client
         row = _time_url(requester, item, headers, requests, connection, CaptureQueriesContext)
@@ -192,6 +241,27 @@ def measure(*, requests: int) -> dict[str, Any]:
         "small_customer": small[0].number,
         "rows": rows,
         "delivery_figures": figures,
+        "complaints": complaints["total"],
+    }
+
+
+def _complaints() -> dict[str, Any]:
+    """How many complaints there are, how many open, and the ones with the longest and the
+    shortest timeline (for the detail page)."""
+    from django.db.models import Count
+
+    from treue.complaints.models import OPEN_STATUSES, Complaint
+
+    total = Complaint.objects.count()
+    if not total:
+        return {"total": 0}
+    by_events = Complaint.objects.annotate(n=Count("events")).order_by("-n", "pk")
+    longest = by_events.values_list("number", "n").first()
+    shortest = by_events.order_by("n", "pk").values_list("number", "n").first()
+    return {
+        "total": total,
+        "open": Complaint.objects.filter(status__in=OPEN_STATUSES, is_draft=False).count(),
+        "detail": {"longest": longest, "shortest": shortest},
     }
 
 
