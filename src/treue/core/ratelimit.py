@@ -40,7 +40,9 @@ def too_many_requests(request: HttpRequest, *, scope: str, limit: int) -> HttpRe
 
 
 def keep_link_private(response: HttpResponse) -> HttpResponse:
-    """A page reached by a secret link: not indexed, and the link is not passed on as referrer."""
+    """A page reached by a secret link: not indexed, and the link is not passed on as referrer
+    to other sites. ("no-referrer" would be stricter, but browsers then send its forms with
+    `Origin: null`, which Django's CSRF check rightly refuses.)"""
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response

@@ -41,6 +41,8 @@ def test_a_customer_files_a_complaint_with_a_photo_from_the_tracking_page(
     response = client.post(url(customer_world), form(attachments=[photo]))
 
     assert response.status_code == 201
+    assert response["X-Robots-Tag"] == "noindex"
+    assert response["Referrer-Policy"] == "same-origin"  # the token stays on the site
     complaint = Complaint.objects.get()
     assert complaint.number in response.content.decode()
     assert (complaint.source, complaint.contact, complaint.order) == (
