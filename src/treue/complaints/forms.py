@@ -232,3 +232,19 @@ class AttachmentForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Photos or PDFs"), help_text=_("JPEG, PNG or PDF, up to 10 files.")
     )
+
+
+class StatusReportForm(forms.Form):
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end lies before the start."))
+        return data

@@ -1,5 +1,6 @@
 """Reads of complaints."""
 
+import datetime
 import secrets
 from typing import Any
 
@@ -95,7 +96,9 @@ def complaint_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
     )
 
 
-def status_changes(*, since: object = None, until: object = None) -> QuerySet[ComplaintEvent]:
+def status_changes(
+    *, since: datetime.date | None = None, until: datetime.date | None = None
+) -> QuerySet[ComplaintEvent]:
     """Every status change: who, when, from, to, of which complaint (the report)."""
     events = ComplaintEvent.objects.filter(kind=EventKind.STATUS).select_related("complaint", "by")
     if since is not None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.complaint_queue, name="queue"),
     path("new/", views.complaint_new, name="new"),
     path("figures/", views.complaint_scorecard, name="scorecard"),
+    path("status-changes/", views.status_report, name="status_report"),
     path("<str:number>/", views.complaint_detail, name="detail"),
     path("<str:number>/save/", views.complaint_save, name="save"),
     path("<str:number>/transition/", views.complaint_transition, name="transition"),

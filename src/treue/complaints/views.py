@@ -29,6 +29,7 @@ from .forms import (
     PauseForm,
     QueueFilterForm,
     SatisfactionForm,
+    StatusReportForm,
     TransitionForm,
 )
 from .models import Complaint, ComplaintAttachment, ComplaintSource, ComplaintStatus
@@ -69,6 +70,25 @@ def complaint_scorecard(request: AuthedRequest) -> HttpResponse:
         request,
         "complaints/scorecard.html",
         {"figures": figures, "departments": departments, "department": chosen},
+    )
+
+
+@require_perm(Perm.COMPLAINT_VIEW)
+def status_report(request: AuthedRequest) -> HttpResponse:
+    """Every status change of every complaint: who, when, from, to; newest first."""
+    form = StatusReportForm(request.GET or None)
+    since = until = None
+    if form.is_bound and form.is_valid():
+        since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+    changes = selectors.status_changes(since=since, until=until)
+    page = Paginator(changes, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/status_report.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=422 if form.is_bound and form.errors else 200,
     )
 
 

@@ -196,3 +196,25 @@ def test_the_figures_say_when_there_is_nothing_to_count(
     page = quality_client.get("/complaints/figures/").content.decode()
 
     assert "In den letzten 12 Monaten ist keine Reklamation eingegangen." in page
+
+
+def test_the_status_report_lists_who_moved_which_complaint_from_where_to_where(
+    quality_client: Client, customer_world: dict
+) -> None:
+    from treue.complaints.services import complaint_transition
+
+    complaint = file(customer_world)
+    complaint_transition(
+        complaint=complaint,
+        to="acknowledged",
+        by=UserFactory(username="cr", first_name="Claudia", last_name="Richter"),
+    )
+
+    page = quality_client.get("/complaints/status-changes/").content.decode()
+    refused = quality_client.get("/complaints/status-changes/?since=2026-02-01&until=2026-01-01")
+
+    assert complaint.number in page
+    assert "Claudia Richter" in page
+    assert "Neu" in page
+    assert "Eingang bestätigt" in page
+    assert refused.status_code == 422

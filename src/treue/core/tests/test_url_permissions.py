@@ -177,6 +177,12 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
     "complaints/": ("get", "/complaints/", _perm(Perm.COMPLAINT_VIEW), 302),
     "complaints/new/": ("get", "/complaints/new/", _perm(Perm.COMPLAINT_VIEW), 302),
     "complaints/figures/": ("get", "/complaints/figures/", _perm(Perm.COMPLAINT_VIEW), 302),
+    "complaints/status-changes/": (
+        "get",
+        "/complaints/status-changes/",
+        _perm(Perm.COMPLAINT_VIEW),
+        302,
+    ),
     # No complaint has that number: everybody who may see complaints gets 404 (who may work on
     # an existing one: complaints/tests/test_views.py).
     **{
