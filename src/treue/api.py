@@ -10,7 +10,8 @@ Errors answer with a JSON body clients can branch on:
   database refused a write that raced with another one (``"conflict"``)
 - 422 ``{"detail": [{"type": ..., "loc": [...], "msg": ...}, ...]}``: invalid input, from the schema
   (django-ninja's own shape) or from a service (Django ``ValidationError``, same shape). Every
-  body parameter is called ``payload``, so service errors sit at ``["body", "payload", field]``.
+  body parameter is called ``payload``, so service errors sit at ``["body", "payload", field]``;
+  uploads are multipart fields named ``files`` (``["file", "files"]``).
 """
 
 import inspect

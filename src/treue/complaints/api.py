@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status, UploadedFile
 
 from treue.core.roles import Perm
 from treue.core.tokens import api_user, can
 
-from . import selectors, services, sla
-from .models import Complaint, ComplaintSource
+from . import attachments, selectors, services, sla
+from .models import Complaint, ComplaintAttachment, ComplaintSource
 from .schemas import (
     CommentIn,
     CommentOut,
@@ -53,6 +53,10 @@ def _out(complaint: Complaint) -> dict[str, Any]:
         "cost": complaint.cost,
         "received_at": complaint.received_at,
         "version": complaint.version,
+        "attachments": [
+            {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
+            for a in complaint.attachments.all()
+        ],
         "sla": [
             {
                 "target": s.target,
@@ -76,7 +80,7 @@ def _out(complaint: Complaint) -> dict[str, Any]:
 def complaint_list(request: HttpRequest, filters: Query[ComplaintFilters]) -> dict[str, Any]:
     complaints = Complaint.objects.select_related(
         "customer", "order", "owner", "department", "policy"
-    ).prefetch_related("pauses")
+    ).prefetch_related("pauses", "attachments")
     if filters.status:
         complaints = complaints.filter(status=filters.status)
     if filters.customer:
@@ -177,3 +181,30 @@ def complaint_comment(request: HttpRequest, number: str, payload: CommentIn) -> 
     user = api_user(request)
     event = services.complaint_comment(complaint=complaint, text=payload.text, by=user)
     return Status(201, {"at": event.at, "by": user.username, "text": event.note})
+
+
+@complaints_router.post(
+    "/{number}/attachments",
+    response={201: ComplaintOut},
+    auth=can(Perm.COMPLAINT_VIEW),
+    summary="Add photos or PDFs (multipart `files`; JPEG, PNG, PDF, checked by their content)",
+)
+def complaint_attachments_add(
+    request: HttpRequest, number: str, files: File[list[UploadedFile]]
+) -> Status:
+    complaint = selectors.complaint_get(number=number)
+    services.complaint_attach(
+        complaint=complaint, files=attachments.check_all(list(files)), by=api_user(request)
+    )
+    return Status(201, _out(selectors.complaint_get(number=number)))
+
+
+@complaints_router.get(
+    "/{number}/attachments/{attachment_id}",
+    auth=can(Perm.COMPLAINT_VIEW),
+    summary="Download an attachment",
+    response={200: None},
+)
+def complaint_attachment_get(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
+    attachment = ComplaintAttachment.objects.get(complaint__number=number, pk=attachment_id)
+    return attachments.file_response(attachment)

@@ -5,12 +5,17 @@ says otherwise lies about its type and is refused, as is one above `MAX_BYTES`.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .models import ComplaintAttachment
 
 # kind -> (first bytes, file name endings, declared types)
 KINDS: dict[str, tuple[bytes, tuple[str, ...], tuple[str, ...]]] = {
@@ -74,3 +79,16 @@ def check_all(uploads: list[UploadedFile]) -> list[CheckedFile]:
     if errors:
         raise ValidationError(errors)
     return checked
+
+
+def file_response(attachment: "ComplaintAttachment") -> FileResponse:
+    """The stored file with the type it was recognised as; PDFs as a download, never cached by
+    a shared cache."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

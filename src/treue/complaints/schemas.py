@@ -68,6 +68,13 @@ class SlaOut(OutputSchema):
     met_at: datetime.datetime | None
 
 
+class AttachmentOut(OutputSchema):
+    id: int
+    name: str
+    content_type: str
+    size: int = Field(description="Bytes")
+
+
 class ComplaintOut(OutputSchema):
     number: str
     customer: str
@@ -95,6 +102,7 @@ class ComplaintOut(OutputSchema):
     received_at: datetime.datetime
     version: int
     sla: list[SlaOut]
+    attachments: list[AttachmentOut]
 
 
 class ComplaintList(OutputSchema):

@@ -18,7 +18,7 @@ from treue.customers.models import Customer
 from treue.orders.selectors import order_for_tracking
 
 from . import selectors, services, sla
-from .attachments import check_all
+from .attachments import check_all, file_response
 from .figures import complaint_figures
 from .forms import (
     AttachmentForm,
@@ -44,6 +44,7 @@ def complaint_queue(request: AuthedRequest) -> HttpResponse:
     filters = form.filters()
     complaints = selectors.complaint_queue(user=request.user, **filters)
     page = Paginator(complaints, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.complaint_queue_page(complaints=page.object_list)  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -283,14 +284,7 @@ def complaint_attachment(request: AuthedRequest, number: str, pk: int) -> FileRe
     attachment = ComplaintAttachment.objects.filter(complaint__number=number, pk=pk).first()
     if attachment is None:
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf",
-        filename=attachment.name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(attachment)
 
 
 @require_POST

@@ -127,3 +127,32 @@ def test_a_comment_joins_the_timeline(client: Client, customer_world: dict) -> N
 
     assert response.status_code == 201
     assert response.json()["text"] == "Muster ist unterwegs"
+
+
+def test_photos_are_added_through_the_api_and_a_lying_file_answers_422(
+    client: Client, customer_world: dict, settings, tmp_path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    number = post(client, "/api/v1/complaints", new()).json()["number"]
+    url = f"/api/v1/complaints/{number}/attachments"
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    headers = api_headers("quality")
+
+    added = client.post(
+        url, {"files": [SimpleUploadedFile("riss.png", png, "image/png")]}, headers=headers
+    )
+    lying = client.post(
+        url, {"files": [SimpleUploadedFile("riss.pdf", png, "application/pdf")]}, headers=headers
+    )
+    (attachment,) = added.json()["attachments"]
+    download = client.get(f"{url}/{attachment['id']}", headers=headers)
+
+    assert added.status_code == 201
+    assert (attachment["name"], attachment["content_type"]) == ("riss.png", "image/png")
+    assert lying.status_code == 422
+    assert (
+        len(client.get(f"/api/v1/complaints/{number}", headers=headers).json()["attachments"]) == 1
+    )
+    assert b"".join(download.streaming_content) == png

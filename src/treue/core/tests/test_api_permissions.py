@@ -56,6 +56,8 @@ OPERATIONS = [
     ("patch", "/api/v1/complaints/{number}", Perm.COMPLAINT_WORK),
     ("post", "/api/v1/complaints/{number}/transitions", Perm.COMPLAINT_WORK),
     ("post", "/api/v1/complaints/{number}/comments", Perm.COMPLAINT_VIEW),
+    ("post", "/api/v1/complaints/{number}/attachments", Perm.COMPLAINT_VIEW),
+    ("get", "/api/v1/complaints/{number}/attachments/{attachment_id}", Perm.COMPLAINT_VIEW),
 ]
 MODELS = [Customer, Contact, Product, Order, Invoice, Payment, Communication, ComplaintEvent]
 
@@ -91,7 +93,12 @@ def objects_named_n1() -> Contact:
 
 def empty_request(client: Client, method: str, path: str, contact: Contact, **kwargs: Any) -> Any:
     url = path.format(
-        number="N1", article_number="N1", contact_id=contact.pk, line_no=10, version=1
+        number="N1",
+        article_number="N1",
+        contact_id=contact.pk,
+        line_no=10,
+        version=1,
+        attachment_id=1,
     )
     body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
     return getattr(client, method)(url, **body, **kwargs)
@@ -155,12 +162,14 @@ def test_an_operation_refuses_a_request_without_a_token(
 
 # With an empty body: reads find the N1 objects, a PATCH of nothing changes nothing, and a
 # create misses its required fields, which the schema names only once the permission let it in.
+UPLOADS = {"/api/v1/complaints/{number}/attachments"}
 ANSWER_TO_AN_EMPTY_REQUEST = {"get": 200, "patch": 200, "post": 422}
 # Operations without a body: confirming N1 (an order without lines) is refused by the rule, and
 # N1 has no confirmation version 1 to read.
 ANSWER_WITHOUT_A_BODY = {
     "/api/v1/orders/{number}/confirmations": 409,
     "/api/v1/orders/{number}/confirmations/{version}.pdf": 404,
+    "/api/v1/complaints/{number}/attachments/{attachment_id}": 404,
 }
 
 
@@ -187,7 +196,9 @@ def test_an_operation_lets_a_role_with_its_permission_through(
     elif method == "post":
         errors = response.json()["detail"]
         assert {error["type"] for error in errors} == {"missing"}
-        assert all(error["loc"][:2] == ["body", "payload"] for error in errors)
+        # Files travel as multipart form fields of their own name, every other body as payload.
+        body = ["file", "files"] if path in UPLOADS else ["body", "payload"]
+        assert all(error["loc"][:2] == body for error in errors), errors
     else:  # every read and update answers with (a list of) what it found by N1
         assert '"N1"' in response.content.decode()
     assert [model.objects.count() for model in MODELS] == before

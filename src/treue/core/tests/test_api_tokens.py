@@ -125,6 +125,8 @@ def test_the_openapi_schema_needs_no_token_and_names_every_resource(client: Clie
         "/api/v1/communications",
         "/api/v1/complaints",
         "/api/v1/complaints/{number}",
+        "/api/v1/complaints/{number}/attachments",
+        "/api/v1/complaints/{number}/attachments/{attachment_id}",
         "/api/v1/complaints/{number}/comments",
         "/api/v1/complaints/{number}/transitions",
         "/api/v1/contacts/{contact_id}",
