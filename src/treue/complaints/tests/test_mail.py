@@ -115,3 +115,77 @@ def test_a_mail_from_an_unknown_sender_goes_to_the_head_of_quality(
 
 def test_no_mailbox_configured_reads_nothing(customer_world: dict) -> None:
     assert complaints_from_mailbox(source="").drafts == 0
+
+
+class FakeImapServer:
+    """Just enough IMAP4rev1 on 127.0.0.1 for the intake: login, select, search the unseen
+    messages, fetch one, mark it seen, log out."""
+
+    def __init__(self, messages: list[bytes]) -> None:
+        import socket
+        import threading
+
+        self.messages = dict(enumerate(messages, start=1))
+        self.seen: set[int] = set()
+        self.logins: list[tuple[str, str]] = []
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        connection, _address = self.listener.accept()
+        with connection, connection.makefile("rwb") as stream:
+            stream.write(b"* OK fake IMAP ready\r\n")
+            stream.flush()
+            for raw in stream:
+                tag, command, *args = raw.decode().strip().split(" ")
+                out = self._answer(command.upper(), args)
+                stream.write(out + f"{tag} OK done\r\n".encode())
+                stream.flush()
+                if command.upper() == "LOGOUT":
+                    return
+
+    def _answer(self, command: str, args: list[str]) -> bytes:
+        if command == "CAPABILITY":
+            return b"* CAPABILITY IMAP4rev1\r\n"
+        if command == "LOGIN":
+            self.logins.append((args[0].strip('"'), args[1].strip('"')))
+            return b""
+        if command == "SELECT":
+            return f"* {len(self.messages)} EXISTS\r\n".encode()
+        if command == "LOGOUT":
+            return b"* BYE\r\n"
+        if command == "UID" and args[0].upper() == "SEARCH":
+            unseen = " ".join(str(uid) for uid in self.messages if uid not in self.seen)
+            return f"* SEARCH {unseen}\r\n".encode()
+        if command == "UID" and args[0].upper() == "FETCH":
+            uid = int(args[1])
+            body = self.messages[uid]
+            return f"* {uid} FETCH (UID {uid} BODY[] {{{len(body)}}}\r\n".encode() + body + b")\r\n"
+        if command == "UID" and args[0].upper() == "STORE":
+            self.seen.add(int(args[1]))
+            return f"* {args[1]} FETCH (FLAGS (\\Seen))\r\n".encode()
+        return b""
+
+
+def test_mails_are_read_from_an_imap_folder_and_marked_seen(customer_world: dict) -> None:
+    server = FakeImapServer(
+        [
+            mail("jens.krueger@bergmann.example", "Riss, A-2024-0001", "Siehe Foto."),
+            mail("someone@elsewhere.example", "Defekt", "x", message_id="<m2@elsewhere>"),
+        ]
+    )
+
+    result = complaints_from_mailbox(
+        source=f"imap://reklamation:geheim%21@127.0.0.1:{server.port}/INBOX"
+    )
+
+    assert (result.drafts, result.unknown_senders) == (1, 1)
+    assert server.logins == [("reklamation", "geheim!")]
+    assert server.seen == {1, 2}  # read, not deleted
+    complaint = Complaint.objects.get()
+    assert (complaint.source, complaint.order) == ("email", customer_world["order"])
+    assert [a.name for a in complaint.attachments.all()] == ["riss.png"]
