@@ -140,8 +140,6 @@ def complaint_update(request: HttpRequest, number: str, payload: ComplaintPatch)
     complaint = selectors.complaint_get(number=number)
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version", None)
-    if "cause_category" in data and data["cause_category"] is None:
-        data["cause_category"] = ""
     services.complaint_update(complaint=complaint, data=data, by=api_user(request), version=version)
     return _out(selectors.complaint_get(number=number))
 
@@ -157,8 +155,6 @@ def complaint_transition(
 ) -> dict[str, Any]:
     complaint = selectors.complaint_get(number=number)
     data = payload.model_dump(exclude_unset=True, exclude={"to", "note", "version"})
-    if "cause_category" in data and data["cause_category"] is None:
-        data["cause_category"] = ""
     services.complaint_transition(
         complaint=complaint,
         to=payload.to,

@@ -305,6 +305,8 @@ def complaint_update(
     """Change the fields named in `data`; each change is an event. A changed severity or category
     chooses the policy again and moves the due times."""
     complaint = _locked(complaint, version)
+    if "cause_category" in data and data["cause_category"] is None:
+        data = {**data, "cause_category": ""}  # no cause (yet) is stored as empty
     unknown = set(data) - set(EDITABLE)
     if unknown:
         raise ValidationError({field: _("This field cannot be changed.") for field in unknown})

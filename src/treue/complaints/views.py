@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from treue.core.errors import BusinessRuleError
+from treue.core.errors import BusinessRuleError, form_add_service_errors
 from treue.core.http import AuthedRequest
 from treue.core.models import Department
 from treue.core.pagination import Paginator
@@ -116,8 +116,7 @@ def complaint_new(request: AuthedRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Complaint %(number)s is filed.") % {"number": complaint.number}
@@ -193,8 +192,7 @@ def complaint_save(request: AuthedRequest, number: str) -> HttpResponse:
     except BusinessRuleError as exc:
         return _refused(request, complaint, exc.detail)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        form_add_service_errors(form, exc)
         return _detail(request, complaint, work_form=form, status=422)
     messages.success(request, _("Saved."))
     return redirect("complaints:detail", complaint.number)

@@ -12,6 +12,7 @@ Two kinds of refusal, kept apart because clients react to them differently:
 
 from collections.abc import Iterable
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
@@ -52,3 +53,9 @@ def clean_or_raise(instance: Model, errors: FieldErrors, *, exclude: Iterable[st
             errors.setdefault(field, []).extend(field_errors)
     if errors:
         raise ValidationError(errors)
+
+
+def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: at its fields, the rest above the form."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

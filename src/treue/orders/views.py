@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from treue.communications.selectors import communication_list
-from treue.core.errors import BusinessRuleError
+from treue.core.errors import BusinessRuleError, form_add_service_errors
 from treue.core.http import AuthedRequest
 from treue.core.permissions import require_perm
 from treue.core.ratelimit import keep_link_private, too_many_requests
@@ -122,8 +122,7 @@ def delivery_new(request: AuthedRequest, number: str) -> HttpResponse:
                     source=ChangeSource.PAGE,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_add_service_errors(form, exc)
             except BusinessRuleError as exc:
                 form.add_error(None, exc.detail)
                 status = 409
@@ -168,8 +167,7 @@ def partial_delivery_agreement_new(request: AuthedRequest, number: str) -> HttpR
                     by=request.user,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_add_service_errors(form, exc)
             except BusinessRuleError as exc:
                 form.add_error(None, exc.detail)
                 status = 409
@@ -207,8 +205,7 @@ def promised_date_change(request: AuthedRequest, number: str, line_no: int) -> H
                     source=ChangeSource.PAGE,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_add_service_errors(form, exc)
             except BusinessRuleError as exc:
                 form.add_error(None, exc.detail)
                 status = 409
