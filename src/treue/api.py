@@ -36,7 +36,12 @@ from treue.core.errors import BusinessRuleError
 from treue.core.tokens import TokenAuth
 from treue.customers.api import contacts_router, customers_router
 from treue.orders.api import orders_router, products_router
-from treue.receivables.api import invoices_router
+from treue.receivables.api import (
+    credit_router,
+    dunning_router,
+    invoices_router,
+    payments_router,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -89,11 +94,14 @@ def _english_unless_asked(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
 api.add_decorator(_english_unless_asked, mode="view")
 api.add_router("/customers", customers_router)
+api.add_router("/customers", credit_router)
 api.add_router("/communications", communications_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/products", products_router)
 api.add_router("/orders", orders_router)
 api.add_router("/invoices", invoices_router)
+api.add_router("/payments", payments_router)
+api.add_router("/dunning-runs", dunning_router)
 api.add_router("/complaints", complaints_router)
 
 

@@ -20,7 +20,7 @@ from treue.customers.models import (
     PaymentTerms,
 )
 from treue.orders.models import Order, OrderLine, Product
-from treue.receivables.models import Invoice, Payment
+from treue.receivables.models import Allocation, Invoice, Payment
 
 
 @pytest.fixture
@@ -123,8 +123,18 @@ def customer_world(terms: PaymentTerms) -> dict[str, object]:
         tax_amount=Decimal("488.11"),
         gross_amount=Decimal("3057.11"),
     )
-    Payment.objects.create(
-        invoice=invoice, received_on=datetime.date(2024, 5, 2), amount=Decimal("1000.00")
+    payment = Payment.objects.create(
+        customer=customer,
+        reference="ZE-2024-0000001",
+        received_on=datetime.date(2024, 5, 2),
+        currency="EUR",
+        amount=Decimal("1000.00"),
+    )
+    Allocation.objects.create(
+        invoice=invoice,
+        payment=payment,
+        allocated_on=payment.received_on,
+        amount=payment.amount,
     )
     Interaction.objects.create(
         customer=customer,

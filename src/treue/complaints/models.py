@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from treue.core.errors import ImmutableError
 from treue.core.models import Department
 from treue.customers.models import Contact, Customer, Segment
 from treue.orders.models import Delivery, Order, Product
@@ -300,10 +301,6 @@ class EventKind(models.TextChoices):
     RESUME = "resume", _("Clock resumed")
     ESCALATION = "escalation", _("Escalation")
     SATISFACTION = "satisfaction", _("Satisfaction")
-
-
-class ImmutableError(Exception):
-    pass
 
 
 class ComplaintEvent(models.Model):

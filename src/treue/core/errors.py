@@ -33,6 +33,10 @@ class BusinessRuleError(Exception):
         return f"BusinessRuleError({self.code!r}, {self.detail!r})"
 
 
+class ImmutableError(Exception):
+    """An audit record (complaint event, receivables event) was about to be changed or deleted."""
+
+
 FieldErrors = dict[str, list[ValidationError]]
 
 

@@ -28,6 +28,13 @@ class Perm(models.TextChoices):
     DELIVERY_POST = "delivery.post", _("Post deliveries")
     INVOICE_VIEW = "invoice.view", _("See invoices and open items")
     INVOICE_CHANGE = "invoice.change", _("Create and change invoices and payments")
+    CREDIT_RELEASE = "credit.release", _("Release orders held over the credit limit")
+    PROMISE_RECORD = "promise.record", _("Record payment promises")
+    DUNNING_RUN = "dunning.run", _("Preview and execute dunning runs")
+    DUNNING_DECIDE = (
+        "dunning.decide",
+        _("Approve, edit or replace proposed dunning letters (own customers; accounting all)"),
+    )
     DELIVERY_FIGURES_VIEW = "figures.delivery_view", _("See delivery-reliability figures")
     COMPLAINT_VIEW = "complaint.view", _("See and file complaints, comment on them")
     COMPLAINT_WORK = "complaint.work", _("Work on any complaint: workflow, 8D record, owner")
@@ -49,6 +56,11 @@ PERMISSION_MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.DELIVERY_POST: frozenset({R.SHIPPING, R.ADMIN}),
     Perm.INVOICE_VIEW: frozenset({R.MANAGEMENT, R.SALES, R.ACCOUNTING, R.ADMIN}),
     Perm.INVOICE_CHANGE: frozenset({R.ACCOUNTING, R.ADMIN}),
+    Perm.CREDIT_RELEASE: frozenset({R.MANAGEMENT, R.ACCOUNTING, R.ADMIN}),
+    Perm.PROMISE_RECORD: frozenset({R.MANAGEMENT, R.SALES, R.ACCOUNTING, R.ADMIN}),
+    Perm.DUNNING_RUN: frozenset({R.MANAGEMENT, R.ACCOUNTING, R.ADMIN}),
+    # The account owner decides on a proposal for their customer (receivables.dunning).
+    Perm.DUNNING_DECIDE: frozenset({R.MANAGEMENT, R.SALES, R.ACCOUNTING, R.ADMIN}),
     # Whoever keeps or sells the delivery promise; accounting has no part in it.
     Perm.DELIVERY_FIGURES_VIEW: ALL - {R.ACCOUNTING},
     # Every department hears complaints and may file one; quality and service work them, and the

@@ -15,6 +15,7 @@ import importlib
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -44,7 +45,7 @@ from treue.customers.models import (
     ServiceStation,
 )
 from treue.orders.models import Delivery, DeliveryLine, Order, OrderLine, Product
-from treue.receivables.models import Invoice, Payment
+from treue.receivables.models import Allocation, Invoice, Payment
 
 from . import places
 from .company import (
@@ -193,6 +194,7 @@ BULK_MODELS: tuple[type[models.Model], ...] = (
     DeliveryLine,
     Invoice,
     Payment,
+    Allocation,
     Interaction,
     Activity,
     ActivityEvent,
@@ -519,16 +521,35 @@ class _Writer:
                 strict=True,
             ),
         )
+        # One payment per transfer, each settling its invoice (with the Skonto deducted).
+        n_payments = len(p["day"])
+        payment_ids = self.ids(Payment, n_payments)
+        customers = inv["cust"][p["invoice"]]
         self.insert(
             Payment,
-            "id invoice received_on amount cash_discount exchange_rate",
+            "id customer reference received_on currency amount exchange_rate source",
             zip(
-                self.ids(Payment, len(p["day"])),
+                payment_ids,
+                self.customer_id[customers].tolist(),
+                per_year_numbers("ZE", p["day"], width=7),
+                self.dates(p["day"]),
+                self.currency(customers),
+                money_text(p["amount"]),
+                rate[p["invoice"]].tolist(),
+                repeat("import"),
+                strict=False,
+            ),
+        )
+        self.insert(
+            Allocation,
+            "id invoice payment allocated_on amount cash_discount",
+            zip(
+                self.ids(Allocation, n_payments),
                 (self.base[Invoice] + p["invoice"]).tolist(),
+                payment_ids,
                 self.dates(p["day"]),
                 money_text(p["amount"]),
                 money_text(p["discount"]),
-                rate[p["invoice"]].tolist(),
                 strict=True,
             ),
         )

@@ -39,6 +39,7 @@ from .schemas import (
     PromisedDateBulkOut,
     PromisedDateChangeIn,
     PromisedDateChangeOut,
+    RefusalOut,
     StageEventIn,
     StageEventOut,
 )
@@ -322,15 +323,19 @@ def _confirmation_out(confirmation: OrderConfirmation) -> dict[str, object]:
 
 @orders_router.post(
     "/{number}/confirmations",
-    response={201: OrderConfirmationOut},
+    response={201: OrderConfirmationOut, 409: RefusalOut},
     auth=can(Perm.ORDER_CHANGE),
     summary="Issue the next order-confirmation version and send it to the customer (409 "
-    "confirmation_unchanged when nothing changed since the last)",
+    "confirmation_unchanged when nothing changed since the last; 409 credit_hold when the order "
+    "would take the customer over the credit limit: the order is held, nothing is sent)",
 )
 def order_confirm(request: HttpRequest, number: str) -> Status:
     confirmation = services.order_confirm(
         order=selectors.order_get(number=number), by=api_user(request)
     )
+    if not isinstance(confirmation, OrderConfirmation):
+        # The hold is kept (it is committed with this response); the confirmation is not sent.
+        return Status(409, {"code": "credit_hold", "detail": confirmation.reason})
     return Status(201, _confirmation_out(confirmation))
 
 

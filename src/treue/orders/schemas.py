@@ -302,3 +302,10 @@ class OrderConfirmationOut(OutputSchema):
     )
     pdf_url: str = Field(description="The PDF as sent (GET with the same token)")
     communications: list[CommunicationOut]
+
+
+class RefusalOut(OutputSchema):
+    """A refusal that changed something all the same (an order held over the credit limit)."""
+
+    code: str
+    detail: str

@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,6 +51,9 @@ from .models import (
     StageEvent,
 )
 from .selectors import order_tracking_url
+
+if TYPE_CHECKING:
+    from treue.receivables.models import CreditHold
 
 CLOSED_STATUSES = frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED})
 
@@ -618,12 +621,18 @@ def production_cycle_change(
 
 
 @transaction.atomic
-def order_confirm(*, order: Order, by: User | None) -> OrderConfirmation:
+def order_confirm(
+    *, order: Order, by: User | None, credit_checked: bool = False
+) -> "OrderConfirmation | CreditHold":
     """Issue the next version of the order confirmation and send it through the channel policy.
 
     The first version confirms the order; each later one lists what changed since the last. An
-    order that has not changed since its last version is not confirmed again.
+    order that has not changed since its last version is not confirmed again. An order that
+    would take the customer over the credit limit is held instead (receivables.credit), and the
+    hold is returned; `credit_checked` skips the check when a hold has just been released.
     """
+    from treue.receivables.credit import credit_check
+
     order = (
         Order.objects.select_for_update(of=("self",))
         .select_related("customer__payment_terms")
@@ -643,6 +652,10 @@ def order_confirm(*, order: Order, by: User | None) -> OrderConfirmation:
             _("Version %(version)s confirms the order as it stands; nothing changed since.")
             % {"version": last.version},
         )
+    if not credit_checked:
+        hold = credit_check(order=order, by=by)
+        if hold is not None:
+            return hold
     confirmation = OrderConfirmation.objects.create(
         order=order,
         version=last.version + 1 if last else 1,

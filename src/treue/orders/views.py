@@ -18,7 +18,7 @@ from treue.core.roles import Perm
 from . import forms, selectors, services
 from .confirmations import confirmation_outdated
 from .forms import ProductionCycleForm, PromisedDateChangeForm
-from .models import ChangeSource, Order, OrderLine, OrderStatus
+from .models import ChangeSource, Order, OrderConfirmation, OrderLine, OrderStatus
 from .services import CLOSED_STATUSES
 
 
@@ -76,6 +76,16 @@ def order_confirm(request: AuthedRequest, number: str) -> HttpResponse:
     except BusinessRuleError as exc:
         messages.error(request, exc.detail)
     else:
+        if not isinstance(confirmation, OrderConfirmation):
+            messages.warning(
+                request,
+                _(
+                    "The order is held and not confirmed: %(reason)s The account owner has been "
+                    "asked to agree payment with the customer."
+                )
+                % {"reason": confirmation.reason},
+            )
+            return redirect("orders:detail", number)
         messages.success(
             request,
             _("Order confirmation version %(version)s issued; the customer receives it.")

@@ -1,6 +1,7 @@
 """Settings shared by every environment; all deployment knobs come from environment variables."""
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,19 @@ SITE_STATE = os.environ.get("TREUE_SITE_STATE", "BW")
 
 # A spare-part order should leave the house within this many hours of coming in.
 SPARE_PART_TARGET_HOURS = _positive_int("TREUE_SPARE_PART_TARGET_HOURS", 48)
+
+
+def _decimal(name: str, default: str) -> Decimal:
+    raw = os.environ.get(name, default)
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a number like 1.27, not {raw!r}.") from None
+
+
+# The Bundesbank's base rate (Basiszinssatz, § 247 BGB) in percent; default interest on a dunned
+# invoice is the dunning level's points above it (TREUE_BASE_INTEREST_RATE, default 1.27).
+BASE_INTEREST_RATE = _decimal("TREUE_BASE_INTEREST_RATE", "1.27")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

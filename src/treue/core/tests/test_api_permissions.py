@@ -15,8 +15,8 @@ from treue.customers.models import Contact, Customer
 from treue.customers.tests.factories import ContactFactory, CustomerFactory, api_headers
 from treue.orders.models import Order, Product
 from treue.orders.tests.factories import OrderFactory, ProductFactory
-from treue.receivables.models import Invoice, Payment
-from treue.receivables.tests.factories import InvoiceFactory
+from treue.receivables.models import Allocation, DunningNotice, Invoice, Payment
+from treue.receivables.tests.factories import InvoiceFactory, PaymentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,10 @@ OPERATIONS = [
     ("get", "/api/v1/invoices/{number}", Perm.INVOICE_VIEW),
     ("patch", "/api/v1/invoices/{number}", Perm.INVOICE_CHANGE),
     ("post", "/api/v1/invoices/{number}/payments", Perm.INVOICE_CHANGE),
+    ("post", "/api/v1/payments", Perm.INVOICE_CHANGE),
+    ("get", "/api/v1/payments/{reference}", Perm.INVOICE_VIEW),
+    ("get", "/api/v1/customers/{number}/credit", Perm.INVOICE_VIEW),
+    ("post", "/api/v1/dunning-runs", Perm.DUNNING_RUN),
     ("get", "/api/v1/complaints", Perm.COMPLAINT_VIEW),
     ("post", "/api/v1/complaints", Perm.COMPLAINT_VIEW),
     ("get", "/api/v1/complaints/{number}", Perm.COMPLAINT_VIEW),
@@ -59,7 +63,18 @@ OPERATIONS = [
     ("post", "/api/v1/complaints/{number}/attachments", Perm.COMPLAINT_VIEW),
     ("get", "/api/v1/complaints/{number}/attachments/{attachment_id}", Perm.COMPLAINT_VIEW),
 ]
-MODELS = [Customer, Contact, Product, Order, Invoice, Payment, Communication, ComplaintEvent]
+MODELS = [
+    Customer,
+    Contact,
+    Product,
+    Order,
+    Invoice,
+    Payment,
+    Allocation,
+    DunningNotice,
+    Communication,
+    ComplaintEvent,
+]
 
 
 def roles_without(perm: Perm) -> list[Role]:
@@ -76,7 +91,7 @@ def objects_named_n1() -> Contact:
     contact = ContactFactory(customer=customer)
     ProductFactory(article_number="N1")
     order = OrderFactory(number="N1", customer=customer)
-    InvoiceFactory(number="N1", customer=customer)
+    PaymentFactory(reference="N1", invoice=InvoiceFactory(number="N1", customer=customer))
     Complaint.objects.create(
         number="N1",
         customer=customer,
@@ -99,6 +114,7 @@ def empty_request(client: Client, method: str, path: str, contact: Contact, **kw
         line_no=10,
         version=1,
         attachment_id=1,
+        reference="N1",
     )
     body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
     return getattr(client, method)(url, **body, **kwargs)

@@ -6,6 +6,7 @@ import pytest
 from treue.customers import selectors
 from treue.orders.models import Order, OrderLine
 from treue.receivables.selectors import invoice_open_items
+from treue.receivables.tests.factories import PaymentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,9 @@ def test_key_figures_of_a_new_customer_are_zero(make_customer) -> None:
 
 def test_open_invoices_exclude_fully_paid_ones(customer_world: dict) -> None:
     invoice = customer_world["invoice"]
-    invoice.payments.create(received_on=datetime.date(2024, 5, 20), amount=Decimal("2057.11"))
+    PaymentFactory(
+        invoice=invoice, received_on=datetime.date(2024, 5, 20), amount=Decimal("2057.11")
+    )
 
     open_items = invoice_open_items(customer_id=customer_world["customer"].pk)
 

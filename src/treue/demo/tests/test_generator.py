@@ -25,7 +25,7 @@ from treue.orders.models import (
     Product,
     ProductionStage,
 )
-from treue.receivables.models import Invoice, Payment
+from treue.receivables.models import Allocation, Invoice, Payment
 
 TODAY = dt.date(2025, 6, 30)
 SMALL = {"customers": 40, "years": 2, "seed": 7, "today": TODAY}
@@ -125,9 +125,12 @@ def test_swiss_customers_pay_in_chf_with_monthly_rates():
     chf_invoices = Invoice.objects.filter(currency="CHF")
     assert chf_invoices.exists()
     assert all(Decimal("1.045") <= i.exchange_rate <= Decimal("1.075") for i in chf_invoices)
-    chf_payments = Payment.objects.filter(invoice__currency="CHF").select_related("invoice")
+    chf_payments = Allocation.objects.filter(invoice__currency="CHF").select_related(
+        "invoice", "payment"
+    )
     assert chf_payments.exists()
-    assert all(p.exchange_rate == p.invoice.exchange_rate for p in chf_payments)
+    assert all(a.payment.exchange_rate == a.invoice.exchange_rate for a in chf_payments)
+    assert all(a.payment.currency == "CHF" for a in chf_payments)
 
 
 def test_every_invoice_has_gross_equal_net_plus_national_tax():
@@ -165,7 +168,9 @@ def test_payments_leave_late_partial_and_open_items():
     demo_build(**{**SMALL, "customers": 120})
     paid = {
         row["invoice"]: row["total"]
-        for row in Payment.objects.values("invoice").annotate(total=Sum("amount"))
+        for row in Allocation.objects.values("invoice").annotate(
+            total=Sum(F("amount") + F("cash_discount"))
+        )
     }
     invoices = list(Invoice.objects.all())
 
@@ -176,7 +181,7 @@ def test_payments_leave_late_partial_and_open_items():
     assert open_items
     assert partial
     assert any(i.due_on < TODAY for i in open_items)
-    assert Payment.objects.filter(received_on__gt=F("invoice__due_on")).exists()
+    assert Allocation.objects.filter(allocated_on__gt=F("invoice__due_on")).exists()
     assert not Payment.objects.filter(received_on__gt=TODAY).exists()
 
 

@@ -60,6 +60,7 @@ def test_invoice_detail_with_payments_and_open_amount(client: Client) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "number": "R-2025-0001",
+        "kind": "invoice",
         "customer": "K1",
         "order": "A-1",
         "issued_on": "2025-03-10",
@@ -71,16 +72,18 @@ def test_invoice_detail_with_payments_and_open_amount(client: Client) -> None:
         "gross_amount": "3057.11",
         "paid_amount": "1057.11",
         "open_amount": "2000.00",
-        "payments": [
+        "allocations": [
             {
-                "id": second.pk,
+                "reference": second.reference,
+                "kind": "payment",
                 "received_on": "2025-04-05",
                 "amount": "57.11",
                 "cash_discount": "0.00",
                 "exchange_rate": "1.050000",
             },
             {
-                "id": first.pk,
+                "reference": first.reference,
+                "kind": "payment",
                 "received_on": "2025-04-01",
                 "amount": "1000.00",
                 "cash_discount": "0.00",
@@ -123,7 +126,7 @@ def test_invoice_list_pages_by_number_in_constant_queries(
     assert body["count"] == 4
     assert [i["number"] for i in body["items"]] == ["R-2", "R-3"]
     assert [i["open_amount"] for i in body["items"]] == ["190.00", "190.00"]
-    assert [len(i["payments"]) for i in body["items"]] == [2, 2]
+    assert [len(i["allocations"]) for i in body["items"]] == [2, 2]
 
 
 def test_invoice_list_filters_by_customer_and_open_amount(client: Client) -> None:
@@ -158,7 +161,7 @@ def test_invoice_create_answers_201_and_is_due_by_the_customer_terms(client: Cli
         "EUR",
         "1190.00",
     )
-    assert body["payments"] == []
+    assert body["allocations"] == []
     invoice = Invoice.objects.get()
     assert (invoice.number, invoice.due_on) == ("R-2025-0100", datetime.date(2025, 3, 24))
 
@@ -261,7 +264,7 @@ def test_payment_create_answers_201_with_the_invoice(client: Client) -> None:
 
     assert response.status_code == 201
     assert response.json()["open_amount"] == "0.00"
-    assert response.json()["payments"][0]["amount"] == "1190.00"
+    assert response.json()["allocations"][0]["amount"] == "1190.00"
     assert Payment.objects.get().amount == Decimal("1190.00")
 
 
@@ -305,7 +308,7 @@ def test_a_payment_with_skonto_settles_the_invoice(client: Client) -> None:
     # Then nothing is left open
     assert response.status_code == 201
     assert response.json()["open_amount"] == "0.00"
-    assert invoice.payments.get().cash_discount == Decimal("23.80")
+    assert invoice.allocations.get().cash_discount == Decimal("23.80")
 
 
 def test_a_skonto_beyond_the_open_amount_is_refused(client: Client) -> None:
@@ -325,4 +328,4 @@ def test_a_skonto_beyond_the_open_amount_is_refused(client: Client) -> None:
 
     assert response.status_code == 409
     assert response.json()["code"] == "payment_exceeds_open_amount"
-    assert not invoice.payments.exists()
+    assert not invoice.allocations.exists()
