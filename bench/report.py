@@ -122,6 +122,19 @@ def _targets(run: dict[str, Any]) -> list[str]:
                 _escalation_cell,
             )
         )
+    if any(db.get("notices", {}).get("receivables") for db in dbs.values()):
+        targets += [
+            (f"dunning run preview < {DUNNING_PREVIEW_S} s", _dunning_cell),
+            (
+                f"import of {run['settings'].get('payments', 0):,} payment rows "
+                f"< {PAYMENTS_IMPORT_S} s (PostgreSQL)",
+                _payments_cell,
+            ),
+        ]
+    if any(r.get("same") == "360-invoices" for db in dbs.values() for r in db["latency"]["rows"]):
+        targets.append(
+            (f"customer open-items partial p95 < {OPEN_ITEMS_P95_MS} ms", _open_items_cell)
+        )
     if any(db["latency"].get("delivery_figures") for db in dbs.values()):
         targets += [
             (f"delivery scorecard p95 < {SCORECARD_P95_MS} ms", _scorecard_cell),
@@ -135,6 +148,39 @@ def _targets(run: dict[str, Any]) -> list[str]:
 
 SCORECARD_P95_MS = 300  # measure.SCORECARD_P95_TARGET_MS
 ESCALATION_S = 10
+DUNNING_PREVIEW_S = 30
+PAYMENTS_IMPORT_S = 120
+OPEN_ITEMS_P95_MS = 150
+
+
+def _dunning_cell(db: dict[str, Any]) -> str:
+    d = db.get("notices", {}).get("receivables", {}).get("dunning") or {}
+    if "seconds" not in d:
+        return "n/a"
+    actions = ", ".join(f"{n:,} {a}" for a, n in sorted(d["actions"].items()))
+    return (
+        f"{_mark(d['seconds'] < DUNNING_PREVIEW_S)} {d['seconds']:.1f} s over "
+        f"{d['invoices']:,} invoices ({d['overdue']:,} overdue → {d['proposals']:,} customers: "
+        f"{actions})"
+    )
+
+
+def _payments_cell(db: dict[str, Any]) -> str:
+    p = db.get("notices", {}).get("receivables", {}).get("payments_import") or {}
+    if "seconds" not in p:
+        return "n/a"
+    target = "PostgreSQL" in db.get("server", "")
+    mark = _mark(p["seconds"] < PAYMENTS_IMPORT_S) if target else "(no target)"
+    return f"{mark} {p['seconds']:.0f} s ({p['imported']:,} payments, {p['file_mb']:.0f} MB)"
+
+
+def _open_items_cell(db: dict[str, Any]) -> str:
+    rows = [r for r in db["latency"]["rows"] if r.get("same") == "360-invoices" and "p95_ms" in r]
+    if not rows:
+        return "n/a"
+    worst = max(rows, key=lambda r: r["p95_ms"])
+    mark = _mark(worst["p95_ms"] < OPEN_ITEMS_P95_MS)
+    return f"{mark} {worst['p95_ms']:.0f} ms ({worst['label']})"
 
 
 def _complaint_pages_cell(db: dict[str, Any], t: dict[str, Any]) -> str:

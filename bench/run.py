@@ -12,7 +12,8 @@ N --years 3 --seed 1`; N = 20,000 gives about 2 million order lines), then measu
    same table in the same run (`baseline.py`); the goal is at least half of the bare app;
 3. delay notices for 10,000 promised-date changes, planned through the real services and sent to
    a mail server on 127.0.0.1 (`smtp_sink.py`), and letter PDFs per second (`notices.py`), on a
-   copy of the bench database that is thrown away afterwards.
+   copy of the bench database that is thrown away afterwards; on the same copy the dunning-run
+   preview and an import of 1,000,000 payment rows (`receivables.py`).
 
 It prints a Markdown table and writes it to docs/benchmark.md when both databases ran (otherwise
 to bench/out/, as after any run). Bench databases live in var/bench/ and are reused while they hold
@@ -85,6 +86,9 @@ def main() -> None:
     parser.add_argument(
         "--changes", type=int, default=10_000, help="promised-date changes for the notices (10,000)"
     )
+    parser.add_argument(
+        "--payments", type=int, default=1_000_000, help="payment rows to import (1,000,000)"
+    )
     parser.add_argument("--letters", type=int, default=100, help="letter PDFs rendered (100)")
     parser.add_argument(
         "--no-notices", action="store_true", help="skip the delay notices and letter PDFs"
@@ -130,6 +134,7 @@ def main() -> None:
             "workers": args.workers,
             "changes": args.changes,
             "letters": args.letters,
+            "payments": args.payments,
         },
         "targets": {
             "build_s": BUILD_TARGET_S,
@@ -480,8 +485,18 @@ def notices(
                 check=True,
                 cwd=ROOT,
             )  # fmt: skip
+        print("  receivables: dunning preview and payments import, on the same copy")
+        receivables_out = OUT / f"receivables-{tag}.json"
+        subprocess.run(
+            [sys.executable, str(BENCH / "receivables.py"), "--out", str(receivables_out),
+             "--payments", str(args.payments)],
+            env={**env, "DATABASE_URL": url},
+            check=True,
+            cwd=ROOT,
+        )  # fmt: skip
     result: dict[str, Any] = json.loads(out.read_text())
     result["copy_s"] = round(copied, 1)
+    result["receivables"] = json.loads(receivables_out.read_text())
     return result
 
 

@@ -53,6 +53,12 @@ SCHEDULES: list[Schedule] = [
         cron="*/5 * * * *",
         task="treue.complaints.tasks.complaints_from_mailbox_task",
     ),
+    # Payments recorded trigger the check at once; this catches the promises whose day passed.
+    Schedule(
+        name="receivables_promises_check",
+        cron="20 * * * *",
+        task="treue.receivables.tasks.promises_check_task",
+    ),
     Schedule(
         name="worker_heartbeat_prune",
         cron="0 * * * *",

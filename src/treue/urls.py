@@ -14,6 +14,7 @@ urlpatterns = [
     path("communications/", include("treue.communications.urls")),
     path("scorecards/", include("treue.scorecards.urls")),
     path("complaints/", include("treue.complaints.urls")),
+    path("receivables/", include("treue.receivables.urls")),
     path("track/<str:number>/<str:token>/", order_tracking, name="track"),
     path(
         "track/<str:number>/<str:token>/complaint/",

@@ -1,4 +1,5 @@
-"""Documents that travel with a communication: the order confirmation's PDF.
+"""Documents that travel with a communication: the order confirmation's PDF, the dunning
+letter.
 
 An e-mail carries them as attachments; in the print queue the document is the letter itself (an
 order confirmation is a DIN 5008 letter of its own).
@@ -38,6 +39,15 @@ def confirmation_of(communication: Communication) -> OrderConfirmation | None:
 
 
 def documents(communication: Communication) -> list[Document]:
+    if communication.type == CommunicationType.DUNNING:
+        from treue.receivables.letters import dunning_filename, dunning_pdf
+
+        return [
+            Document(
+                filename=dunning_filename(communication),
+                content=dunning_pdf(communication=communication),
+            )
+        ]
     confirmation = confirmation_of(communication)
     if confirmation is None:
         return []

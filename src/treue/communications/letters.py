@@ -1,5 +1,7 @@
 """Letters as PDF (WeasyPrint), in the DIN 5008 layout, from a communication's text."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -12,11 +14,24 @@ from .models import Communication
 
 
 def letter_pdf(*, communication: Communication) -> bytes:
-    """The letter to print; a document that is a letter itself (an order confirmation) is
-    printed as it is."""
+    """The letter to print; a document that is a letter itself (an order confirmation, a
+    dunning letter) is printed as it is."""
     attached = documents(communication)
     if attached:
         return attached[0].content
+    return render_letter(communication=communication)
+
+
+def render_letter(
+    *,
+    communication: Communication,
+    subject: str | None = None,
+    body: str | None = None,
+    table: dict[str, Any] | None = None,
+) -> bytes:
+    """`communication` as a DIN 5008 letter; `subject`/`body` replace its texts and `table`
+    ({"head": [...], "rows": [[...]], "foot": [[...]], "numeric": {column index}}) is set after
+    the text."""
     from weasyprint import CSS, HTML  # heavy import, only where letters are printed
 
     customer = communication.customer
@@ -26,6 +41,9 @@ def letter_pdf(*, communication: Communication) -> bytes:
             "communications/letter.html",
             {
                 "communication": communication,
+                "subject": communication.subject if subject is None else subject,
+                "body": communication.body if body is None else body,
+                "table": table,
                 "customer": customer,
                 "contact": communication.contact,
                 "address": address,

@@ -8,7 +8,7 @@ from ninja import Query, Router
 
 from treue.core.models import User
 from treue.core.roles import Perm
-from treue.core.tokens import can
+from treue.core.tokens import api_user, can
 
 from . import selectors, services
 from .models import Contact, Customer
@@ -71,7 +71,7 @@ def customer_list(request: HttpRequest, filters: Query[CustomerFilters]) -> dict
     "", response={201: CustomerOut}, auth=can(Perm.CUSTOMER_CHANGE), summary="Create a customer"
 )
 def customer_create(request: HttpRequest, payload: CustomerIn) -> dict[str, Any]:
-    customer = services.customer_create(**payload.model_dump())
+    customer = services.customer_create(**payload.model_dump(), by=api_user(request))
     return _customer_row(customer.number)
 
 
@@ -91,7 +91,7 @@ def customer_detail(request: HttpRequest, number: str) -> dict[str, Any]:
 def customer_update(request: HttpRequest, number: str, payload: CustomerPatch) -> dict[str, Any]:
     customer = selectors.customer_get(number=number)
     changes = cast(CustomerChanges, payload.model_dump(exclude_unset=True))
-    services.customer_update(customer=customer, data=changes)
+    services.customer_update(customer=customer, data=changes, by=api_user(request))
     return _customer_row(number)
 
 

@@ -106,6 +106,7 @@ def customer_create(
     currency: str = Currency.EUR,
     customer_since: datetime.date | None = None,
     status: str = CustomerStatus.ACTIVE,
+    by: User | None = None,
 ) -> Customer:
     _check_credit_limit(credit_limit)
     errors: FieldErrors = {}
@@ -129,14 +130,32 @@ def customer_create(
     customer.account_owner = _account_owner(account_owner, errors)
     clean_or_raise(customer, errors, exclude=_CUSTOMER_REFERENCES)
     customer.save()
+    if credit_limit:
+        _log_credit_limit(customer, old=Decimal(0), by=by)
     transaction.on_commit(selectors.customer_totals_forget)
     return customer
 
 
+def _log_credit_limit(customer: Customer, *, old: Decimal, by: User | None) -> None:
+    """Every credit-limit change goes into the receivables audit trail."""
+    from treue.receivables.credit import event_log
+    from treue.receivables.models import EventKind
+
+    event_log(
+        kind=EventKind.CREDIT_LIMIT_CHANGED,
+        customer=customer,
+        by=by,
+        data={"old": str(old), "new": str(customer.credit_limit), "currency": customer.currency},
+    )
+
+
 @transaction.atomic
-def customer_update(*, customer: Customer, data: CustomerChanges) -> Customer:
-    """Change only the fields named in `data`."""
+def customer_update(
+    *, customer: Customer, data: CustomerChanges, by: User | None = None
+) -> Customer:
+    """Change only the fields named in `data`; a credit-limit change is logged."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    old_limit = customer.credit_limit
     if "credit_limit" in data:
         _check_credit_limit(data["credit_limit"])
     errors: FieldErrors = {}
@@ -153,6 +172,8 @@ def customer_update(*, customer: Customer, data: CustomerChanges) -> Customer:
         return customer
     clean_or_raise(customer, errors, exclude=_CUSTOMER_REFERENCES)
     customer.save(update_fields=list(data))
+    if "credit_limit" in data and customer.credit_limit != old_limit:
+        _log_credit_limit(customer, old=old_limit, by=by)
     return customer
 
 

@@ -10,7 +10,18 @@ from treue.core.http import AuthedRequest
 from treue.core.pagination import Paginator
 from treue.core.permissions import require_perm
 from treue.core.roles import Perm
-from treue.receivables.selectors import invoice_open_items
+from treue.receivables.credit import credit_position
+from treue.receivables.selectors import (
+    aging,
+    dso,
+    dunning_history,
+    invoice_open_items,
+    open_holds,
+    payment_behaviour,
+    promises,
+    receivables_events,
+    unallocated_payments,
+)
 from treue.scorecards.selectors import customer_delivery_figures
 
 from . import selectors
@@ -93,4 +104,30 @@ def _section_context(request: AuthedRequest, customer: Customer, section: str) -
         "interactions": lambda: selectors.customer_interactions(customer=customer),
     }[section]()
     page = Paginator(rows, SECTION_PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"section_page": page, "section": section}
+    context: dict[str, object] = {"section_page": page, "section": section}
+    if section == "invoices":
+        context.update(_receivables_context(request, customer))
+    return context
+
+
+def _receivables_context(request: AuthedRequest, customer: Customer) -> dict[str, object]:
+    """Credit, aging, payment behaviour, promises, dunning and the audit trail beside the open
+    invoices; the rest of the section only on its first page."""
+    today = timezone.localdate()
+    user = request.user
+    if request.GET.get("page", "1") not in {"", "1"}:
+        return {}
+    return {
+        "credit": credit_position(customer=customer),
+        "customer_aging": aging(today=today, customer_id=customer.pk),
+        "customer_dso": dso(today=today, customer_id=customer.pk),
+        "behaviour": payment_behaviour(customer_id=customer.pk, today=today),
+        "holds": list(open_holds(customer_id=customer.pk)),
+        "customer_promises": list(promises(customer_id=customer.pk)[:5]),
+        "dunnings": list(dunning_history(customer_id=customer.pk)[:5]),
+        "credit_events": list(receivables_events(customer_id=customer.pk)[:10]),
+        "unallocated_cash": list(unallocated_payments(customer_id=customer.pk)[:10]),
+        "can_release": user.has_treue_perm(Perm.CREDIT_RELEASE),
+        "can_promise": user.has_treue_perm(Perm.PROMISE_RECORD),
+        "first_page": True,
+    }

@@ -154,9 +154,7 @@ def dunning_runs(request: HttpRequest, payload: DunningRunIn) -> Status:
         )
     if payload.preview:
         found = proposals(customer_ids=customer_ids)
-        return Status(
-            200, {"preview": True, "run": None, "proposals": [p.as_api() for p in found]}
-        )
+        return Status(200, {"preview": True, "run": None, "proposals": [p.as_api() for p in found]})
     result = dunning_run(by=api_user(request), customer_ids=customer_ids)
     return Status(
         201,

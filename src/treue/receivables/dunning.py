@@ -160,6 +160,18 @@ class Proposal:
     def total(self) -> Decimal:
         return sum((line.item.open_amount for line in self.lines), Decimal(0))
 
+    @property
+    def level_label(self) -> str:
+        return str(DunningLevelCode(self.level).label)
+
+    @property
+    def tone_label(self) -> str:
+        return str(DunningTone(self.tone).label)
+
+    @property
+    def action_label(self) -> str:
+        return str(DunningAction(self.action).label)
+
     def as_api(self) -> dict[str, Any]:
         return {
             "customer": self.customer,
@@ -712,28 +724,30 @@ def notice_items(notice: DunningNotice) -> list[dict[str, Any]]:
     ]
 
 
-def _send(notice: DunningNotice, *, by: User | None) -> None:
-    customer = Customer.objects.get(pk=notice.customer_id)
+def notice_communication_item(notice: DunningNotice) -> dict[str, Any]:
+    """What the communication of a notice carries: its invoices, totals, tone and note."""
     items = notice_items(notice)
     total = sum((Decimal(i["open"]) for i in items), Decimal(0))
+    return {
+        "key": f"dunning:{notice.pk}",
+        "notice": notice.pk,
+        "level": notice.level,
+        "tone": notice.tone,
+        "invoices": items,
+        "total": f"{total:.2f}",
+        "currency": items[0]["currency"] if items else notice.customer.currency,
+        "fees": f"{notice.fees:.2f}",
+        "interest": f"{notice.interest:.2f}",
+        "note": notice.note,
+    }
+
+
+def _send(notice: DunningNotice, *, by: User | None) -> None:
+    customer = Customer.objects.get(pk=notice.customer_id)
     communications = communication_plan(
         type=CommunicationType.DUNNING,
         customer=customer,
-        items=[
-            {
-                "key": f"dunning:{notice.pk}",
-                "notice": notice.pk,
-                "level": notice.level,
-                "tone": notice.tone,
-                "invoices": items,
-                "total": f"{total:.2f}",
-                "currency": items[0]["currency"] if items else customer.currency,
-                "fees": f"{notice.fees:.2f}",
-                "interest": f"{notice.interest:.2f}",
-                "note": notice.note,
-            }
-        ],
-        context={"tone": notice.tone, "level": notice.level, "note": notice.note},
+        items=[notice_communication_item(notice)],
         by=by,
     )
     notice.communications.set(communications)

@@ -216,6 +216,49 @@ CASES: dict[str, tuple[str, str, Callable[[User], int], int]] = {
         lambda u: 404,
         404,
     ),
+    "receivables/": ("get", "/receivables/", _perm(Perm.INVOICE_VIEW), 302),
+    "receivables/export.csv": ("get", "/receivables/export.csv", _perm(Perm.INVOICE_VIEW), 302),
+    "receivables/figures/": ("get", "/receivables/figures/", _perm(Perm.INVOICE_VIEW), 302),
+    # No hold, payment or notice has that id: who may act gets 404, never another object.
+    "receivables/holds/<int:pk>/release/": (
+        "post",
+        "/receivables/holds/999999/release/",
+        lambda u: 404 if u.has_treue_perm(Perm.CREDIT_RELEASE) else 403,
+        302,
+    ),
+    "receivables/payments/<int:pk>/allocate/": (
+        "post",
+        "/receivables/payments/999999/allocate/",
+        lambda u: 404 if u.has_treue_perm(Perm.INVOICE_CHANGE) else 403,
+        302,
+    ),
+    "receivables/customers/<str:number>/promise/": (
+        "get",
+        "/receivables/customers/K10001/promise/",
+        _perm(Perm.PROMISE_RECORD),
+        302,
+    ),
+    "receivables/dunning/": ("get", "/receivables/dunning/", _perm(Perm.DUNNING_RUN), 302),
+    "receivables/dunning/run/": (
+        "post",
+        "/receivables/dunning/run/",
+        lambda u: 302 if u.has_treue_perm(Perm.DUNNING_RUN) else 403,
+        302,
+    ),
+    **{
+        f"receivables/dunning/<int:pk>/{action}": (
+            "post" if action.endswith("/") and action else "get",
+            f"/receivables/dunning/999999/{action}",
+            lambda u, perm=perm: 404 if u.has_treue_perm(perm) else 403,
+            302,
+        )
+        for action, perm in (
+            ("", Perm.INVOICE_VIEW),
+            ("letter.pdf", Perm.INVOICE_VIEW),
+            ("approve/", Perm.DUNNING_DECIDE),
+            ("call/", Perm.DUNNING_DECIDE),
+        )
+    },
     "i18n/setlang/": ("post", "/i18n/setlang/", lambda u: 302, 302),
     "admin/": (
         "get",
