@@ -27,7 +27,7 @@ ENTRIES: tuple[tuple[object, str, Perm | None], ...] = (
     (_("Customers"), "customers:list", Perm.CUSTOMER_VIEW),
     (_("Complaints"), "complaints:queue", Perm.COMPLAINT_VIEW),
     (_("Receivables"), "receivables:overview", Perm.INVOICE_VIEW),
-    (_("Dunning"), "receivables:dunning", Perm.DUNNING_RUN),
+    (_("Dunning run"), "receivables:dunning", Perm.DUNNING_RUN),
     (_("Lead times"), "orders:production_cycle", Perm.ORDER_CHANGE),
     (_("Delivery reliability"), "scorecards:delivery", Perm.DELIVERY_FIGURES_VIEW),
     # Whoever keeps up the correspondence prints the letters of contacts who want letters.

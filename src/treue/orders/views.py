@@ -14,6 +14,7 @@ from treue.core.http import AuthedRequest
 from treue.core.permissions import require_perm
 from treue.core.ratelimit import keep_link_private, too_many_requests
 from treue.core.roles import Perm
+from treue.receivables.selectors import order_open_hold
 
 from . import forms, selectors, services
 from .confirmations import confirmation_outdated
@@ -54,6 +55,7 @@ def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
             "timeline": selectors.order_timeline(order=order),
             "communications": communication_list(order=order)[:50],
             "confirmations": confirmations,
+            "credit_hold": order_open_hold(order=order),
             "unconfirmed_changes": is_open
             and confirmation_outdated(
                 order=order,

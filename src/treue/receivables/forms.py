@@ -25,7 +25,9 @@ class OpenInvoiceField(forms.ModelMultipleChoiceField):
 class PromiseForm(forms.Form):
     """What the customer agreed in the conversation over the credit limit."""
 
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01, localize=True
+    )
     promised_on = forms.DateField(
         label=_("To be paid by"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -73,7 +75,9 @@ class ReleaseForm(forms.Form):
 
 class AllocateForm(forms.Form):
     invoice = forms.CharField(label=_("Invoice number"), max_length=20)
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01, localize=True
+    )
 
 
 class ApproveForm(forms.Form):

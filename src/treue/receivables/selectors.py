@@ -338,6 +338,10 @@ def open_holds(*, customer_id: int | None = None) -> QuerySet[CreditHold]:
     return holds.order_by("held_at", "id")
 
 
+def order_open_hold(*, order: Order) -> CreditHold | None:
+    return CreditHold.objects.filter(order=order, released_at__isnull=True).first()
+
+
 def hold_get(*, pk: int) -> CreditHold | None:
     return CreditHold.objects.select_related("order__customer").filter(pk=pk).first()
 

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.browser
 
 
 def _login(page, username: str) -> None:
+    page.context.clear_cookies()
     page.goto("/login/")
     page.get_by_label("Benutzername").fill(username)
     page.get_by_label("Passwort").fill("pw")
@@ -200,10 +201,13 @@ def test_credit_hold_promise_release_and_a_dunning_run_with_judgement(
     page.locator(".messages").wait_for()
     assert DunningNotice.objects.get(customer=key).status == "proposed"
 
-    # Only the C-customer's reminder goes out: German, friendly, the PDF attached
+    # The released order's confirmation goes to Kranz; of the dunning, only the C-customer's
+    # reminder goes out: German, friendly, the PDF attached. Nothing to the A-customer.
     communication_deliver_due(now=timezone.now() + datetime.timedelta(minutes=5))
-    assert [m.rcpt_tos for m in smtp_server.messages] == [["sabine.schmid@schmid.example"]]
-    mail = message_from_bytes(smtp_server.messages[0].original_content)
+    mails = {m.rcpt_tos[0]: message_from_bytes(m.original_content) for m in smtp_server.messages}
+    assert set(mails) == {"karl.kranz@kranz.example", "sabine.schmid@schmid.example"}
+    assert "A-NEW" in str(make_header(decode_header(mails["karl.kranz@kranz.example"]["Subject"])))
+    mail = mails["sabine.schmid@schmid.example"]
     assert str(make_header(decode_header(mail["Subject"]))) == (
         "Zahlungserinnerung – Kundennummer K3002"
     )
