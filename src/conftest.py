@@ -89,3 +89,12 @@ def browser_page(
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def csp_violations(browser_page: "Page") -> list[str]:
+    """Console errors (a CSP violation is one) collected while the test runs."""
+    errors: list[str] = []
+    browser_page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    browser_page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors

@@ -117,10 +117,13 @@ def _receivables_context(request: AuthedRequest, customer: Customer) -> dict[str
     user = request.user
     if request.GET.get("page", "1") not in {"", "1"}:
         return {}
+    buckets = aging(today=today, customer_id=customer.pk)
     return {
         "credit": credit_position(customer=customer),
-        "customer_aging": aging(today=today, customer_id=customer.pk),
-        "customer_dso": dso(today=today, customer_id=customer.pk),
+        "customer_aging": buckets,
+        "customer_dso": dso(
+            today=today, customer_id=customer.pk, open_eur=sum(b.amount for b in buckets)
+        ),
         "behaviour": payment_behaviour(customer_id=customer.pk, today=today),
         "holds": list(open_holds(customer_id=customer.pk)),
         "customer_promises": list(promises(customer_id=customer.pk)[:5]),

@@ -2,8 +2,9 @@
 
 The invoices a payment names are settled in the order given (oldest first when the payment names
 none). Paid within the discount days of the customer's terms, an invoice is settled in full by its
-open amount less the Skonto; otherwise the money settles what it covers. What is left over stays
-on the payment as unallocated cash.
+open amount less the Skonto — unless it is the last one and the money covers it in full: then the
+customer did not deduct the Skonto. Otherwise the money settles what it covers. What is left over
+stays on the payment as unallocated cash.
 """
 
 import datetime
@@ -52,13 +53,19 @@ def allocate(
     """(shares per invoice, unallocated rest) for a payment of `amount` received on a day."""
     rest = amount
     shares = []
-    for invoice in invoices:
+    for i, invoice in enumerate(invoices):
         if rest <= 0:
             break
         if invoice.open_amount <= 0:
             continue
         discount = skonto(invoice, received_on)
-        if discount and rest >= invoice.open_amount - discount:
+        # Money left over after the last invoice says the customer did not deduct the Skonto.
+        last = not any(later.open_amount > 0 for later in invoices[i + 1 :])
+        if (
+            discount
+            and rest >= invoice.open_amount - discount
+            and not (last and rest >= invoice.open_amount)
+        ):
             money = invoice.open_amount - discount
         else:
             discount = _ZERO

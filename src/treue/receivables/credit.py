@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from treue.activities.models import Activity, ActivityOrigin
 from treue.activities.services import activity_create
@@ -184,10 +184,11 @@ def _ask_for_conversation(*, hold: CreditHold, needed: Decimal, by: User | None)
                 "Order %(order)s is held: %(reason)s\n\nThere are no open invoices to settle; "
                 "talk about the limit with accounting."
             ) % {"order": hold.order.number, "reason": hold.reason}
-        title = _("Agree payment of the oldest %(n)s deliveries with %(customer)s") % {
-            "n": max(len(invoices), 1),
-            "customer": customer.name,
-        }
+        title = ngettext(
+            "Agree payment of the oldest delivery with %(customer)s",
+            "Agree payment of the oldest %(n)s deliveries with %(customer)s",
+            max(len(invoices), 1),
+        ) % {"n": max(len(invoices), 1), "customer": customer.name}
     activity_create(
         title=title[:200],
         owner=owner,
@@ -347,17 +348,24 @@ def _resolve(promise: PaymentPromise, status: str) -> None:
     amount = format_money(promise.amount, promise.currency)
     due = date_format(promise.promised_on, "SHORT_DATE_FORMAT")
     if status == PromiseStatus.KEPT:
+        from treue.orders.services import CLOSED_STATUSES
+
         event_log(
             kind=EventKind.PROMISE_KEPT,
             customer=customer,
             reason=_("%(amount)s by %(date)s") % {"amount": amount, "date": due},
         )
-        for hold in selectors.open_holds(customer_id=customer.pk):
+        held = CreditHold.objects.filter(
+            order__customer=customer, released_at__isnull=True
+        ).select_related("order")
+        for hold in held:
             credit_hold_release(
                 hold=hold,
                 by=None,
                 reason=_("Payment promise kept: %(amount)s by %(date)s, agreed by %(who)s.")
                 % {"amount": amount, "date": due, "who": promise.agreed_by},
+                # An order cancelled or completed while held is not confirmed any more.
+                confirm=hold.order.status not in CLOSED_STATUSES,
             )
         return
     event_log(

@@ -31,8 +31,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
-from treue.activities.models import ActivityOrigin
-from treue.activities.services import activity_create
+from treue.activities.models import Activity, ActivityOrigin, ActivityStatus
+from treue.activities.services import activity_complete, activity_create
 from treue.communications.models import CommunicationType
 from treue.communications.services import communication_plan
 from treue.core.errors import BusinessRuleError
@@ -259,7 +259,9 @@ def _open_complaint_counts() -> dict[int, int]:
 
 
 def _dunned(today: datetime.date) -> tuple[dict[int, tuple[str, datetime.date]], set[int]]:
-    """Per invoice the highest level sent and when; and the invoices charged a flat fee."""
+    """Per invoice the highest level sent and when it was first reached (a later notice that
+    lists the invoice again at that level does not restart its clock); and the invoices
+    charged a flat fee."""
     since = today - datetime.timedelta(days=HISTORY_DAYS)
     sent = DunningItem.objects.filter(
         notice__sent_at__isnull=False, notice__sent_at__date__gte=since
@@ -273,9 +275,9 @@ def _dunned(today: datetime.date) -> tuple[dict[int, tuple[str, datetime.date]],
             fee_charged.add(invoice_id)
         current = highest.get(invoice_id)
         day = timezone.localtime(sent_at).date()
-        if current is None or (LEVEL_ORDER.index(level), day) > (
+        if current is None or (LEVEL_ORDER.index(level), -day.toordinal()) > (
             LEVEL_ORDER.index(current[0]),
-            current[1],
+            -current[1].toordinal(),
         ):
             highest[invoice_id] = (level, day)
     return highest, fee_charged
@@ -373,8 +375,10 @@ def _item_level(item: Item, levels: list[DunningLevel], today: datetime.date) ->
             by_days = level.code
     if item.last_level is None:
         return levels[0].code if by_days is not None else None
-    last = LEVEL_ORDER.index(item.last_level)
-    wanted = LEVEL_ORDER.index(by_days) if by_days is not None else last
+    # Positions among the levels set up (accounting may have removed one), not in LEVEL_ORDER.
+    rank = LEVEL_ORDER.index(item.last_level)
+    last = sum(1 for level in levels if LEVEL_ORDER.index(level.code) <= rank) - 1
+    wanted = [level.code for level in levels].index(by_days) if by_days is not None else last
     if wanted <= last or last + 1 >= len(levels):
         return item.last_level
     step = levels[last + 1]
@@ -518,6 +522,8 @@ def decide(
                 _("Factual: paid late often (%(late)s of %(paid)s), but at an early level.")
                 % {"late": relationship.late_24m, "paid": relationship.paid_24m}
             )
+        elif relationship.late_24m == 0:
+            reasons.append(_("Factual: a letter went out in the last twelve months already."))
         else:
             reasons.append(
                 _("Factual: paid late %(late)s of %(paid)s times in two years.")
@@ -548,15 +554,10 @@ def decide(
         )
     else:
         action = DunningAction.SEND
-        if tenure:
-            reasons.append(
-                ngettext(
-                    "Sent: a customer for %(years)s year.",
-                    "Sent: a customer for %(years)s years.",
-                    tenure,
-                )
-                % {"years": tenure}
-            )
+        reasons.append(
+            _("A letter goes out: segment %(segment)s, not strategic.")
+            % {"segment": relationship.segment.upper()}
+        )
 
     charge = not relationship.is_key_account and tone != DunningTone.FRIENDLY
     for line in lines:
@@ -804,6 +805,14 @@ def _decidable(notice: DunningNotice, user: User) -> DunningNotice:
     return notice
 
 
+def _request_done(notice: DunningNotice, by: User) -> None:
+    """The decision is taken: the account owner's activity asking for it is done."""
+    for activity in Activity.objects.filter(
+        subject=f"receivables.dunningnotice:{notice.pk}", status=ActivityStatus.OPEN
+    ):
+        activity_complete(activity=activity, by=by)
+
+
 @transaction.atomic
 def notice_approve(
     *, notice: DunningNotice, by: User, tone: str | None = None, note: str = ""
@@ -826,6 +835,7 @@ def notice_approve(
         data={"notice": notice.pk, "tone": notice.tone, "level": notice.level},
     )
     _send(notice, by=by)
+    _request_done(notice, by)
     return notice
 
 
@@ -849,4 +859,5 @@ def notice_replace_by_call(*, notice: DunningNotice, by: User, note: str) -> Dun
         reason=note,
         data={"notice": notice.pk, "level": notice.level},
     )
+    _request_done(notice, by)
     return notice

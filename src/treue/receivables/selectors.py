@@ -11,7 +11,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     Max,
@@ -231,13 +230,12 @@ def _order_invoiced_net() -> Coalesce:
 
 
 def open_orders(*, customer_id: int) -> QuerySet[Order]:
-    """Confirmed orders not yet fully invoiced and not held, with `uninvoiced` (order currency,
-    net): they count towards the credit exposure."""
-    held = CreditHold.objects.filter(order=OuterRef("pk"), released_at__isnull=True)
+    """Confirmed orders not yet fully invoiced, with `uninvoiced` (order currency, net): they
+    count towards the credit exposure. One held at a later confirmation counts as it stands
+    (its earlier version was confirmed); one held at its first confirmation does not."""
     return (
         Order.objects.filter(customer_id=customer_id, confirmations__isnull=False)
         .exclude(status__in=[OrderStatus.CANCELLED, OrderStatus.COMPLETED])
-        .exclude(Exists(held))
         .distinct()
         .annotate(
             uninvoiced=Greatest(
@@ -317,6 +315,7 @@ def customer_credit(*, customer_id: int, limit: Decimal, currency: str) -> Credi
     )["eur"]
     held = list(
         CreditHold.objects.filter(order__customer_id=customer_id, released_at__isnull=True)
+        .exclude(order__status__in=[OrderStatus.CANCELLED, OrderStatus.COMPLETED])
         .order_by("held_at", "id")
         .values_list("order__number", flat=True)
     )
@@ -330,8 +329,11 @@ def customer_credit(*, customer_id: int, limit: Decimal, currency: str) -> Credi
 
 
 def open_holds(*, customer_id: int | None = None) -> QuerySet[CreditHold]:
-    holds = CreditHold.objects.filter(released_at__isnull=True).select_related(
-        "order__customer__account_owner", "held_by"
+    # A held order cancelled meanwhile holds nothing any more.
+    holds = (
+        CreditHold.objects.filter(released_at__isnull=True)
+        .exclude(order__status__in=[OrderStatus.CANCELLED, OrderStatus.COMPLETED])
+        .select_related("order__customer__account_owner", "held_by")
     )
     if customer_id is not None:
         holds = holds.filter(order__customer_id=customer_id)
@@ -392,8 +394,15 @@ def aging(*, today: datetime.date, customer_id: int | None = None) -> list[Bucke
     ]
 
 
-def dso(*, today: datetime.date, customer_id: int | None = None, days: int = 365) -> Decimal | None:
-    """Days sales outstanding: open items / invoiced gross of the last `days` days × `days`."""
+def dso(
+    *,
+    today: datetime.date,
+    customer_id: int | None = None,
+    days: int = 365,
+    open_eur: Decimal | None = None,
+) -> Decimal | None:
+    """Days sales outstanding: open items / invoiced gross of the last `days` days × `days`
+    (`open_eur`: the open items when the caller has summed them already, e.g. from `aging`)."""
     since = today - datetime.timedelta(days=days)
     invoices = Invoice.objects.filter(kind=InvoiceKind.INVOICE, issued_on__gt=since)
     if customer_id is not None:
@@ -403,9 +412,10 @@ def dso(*, today: datetime.date, customer_id: int | None = None, days: int = 365
     )["eur"]
     if not sales:
         return None
-    open_eur = invoice_open_items(customer_id=customer_id).aggregate(
-        eur=Sum(F("open_amount") * F("exchange_rate"), output_field=_MONEY)
-    )["eur"]
+    if open_eur is None:
+        open_eur = invoice_open_items(customer_id=customer_id).aggregate(
+            eur=Sum(F("open_amount") * F("exchange_rate"), output_field=_MONEY)
+        )["eur"]
     return round((open_eur or _ZERO) / sales * days, 1)
 
 
@@ -497,7 +507,6 @@ def promises(*, customer_id: int) -> QuerySet[PaymentPromise]:
     return (
         PaymentPromise.objects.filter(customer_id=customer_id)
         .select_related("recorded_by")
-        .prefetch_related("invoices")
         .order_by("-recorded_at", "-id")
     )
 
@@ -512,7 +521,6 @@ def dunning_history(*, customer_id: int) -> QuerySet[DunningNotice]:
     return (
         DunningNotice.objects.filter(customer_id=customer_id)
         .select_related("run", "decided_by")
-        .prefetch_related("items__invoice")
         .order_by("-run__started_at", "-id")
     )
 

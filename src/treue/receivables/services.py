@@ -311,6 +311,8 @@ def payment_record(
     rate = exchange_rate_for(currency=currency, rate=exchange_rate, errors=errors)
     open_items = invoice_open_items(customer_id=debtor.pk).select_for_update(of=("self",))
     if invoices:
+        # An invoice named twice is settled once.
+        invoices = list(dict.fromkeys(invoices))
         by_number = {i.number: i for i in open_items.filter(number__in=invoices)}
         unknown = [n for n in invoices if n not in by_number]
         if unknown:

@@ -3,7 +3,6 @@
 import os
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 from treue.core.tests.factories import UserFactory
@@ -22,15 +21,6 @@ def _log_in(page, username: str) -> None:
     page.get_by_label("Passwort").fill("pw")
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/")
-
-
-@pytest.fixture
-def csp_violations(browser_page) -> list[str]:
-    """Console errors (a CSP violation is one) collected while the test runs."""
-    errors: list[str] = []
-    browser_page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    browser_page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
 
 
 def test_customer_360_loads_every_section_under_the_csp(

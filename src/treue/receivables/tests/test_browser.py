@@ -5,9 +5,11 @@ open complaint, proposes (not sends) for an A-customer and sends a friendly Germ
 to a first-time-late C-customer, which arrives on the local SMTP server."""
 
 import datetime
+import os
 from decimal import Decimal
 from email import message_from_bytes
 from email.header import decode_header, make_header
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -21,6 +23,9 @@ from treue.receivables.models import CreditHold, DunningNotice, Invoice
 from treue.receivables.services import payment_record
 
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[4]
+# Every run takes the screenshots into var/ (not tracked).
+SCREENSHOTS = Path(os.environ.get("TREUE_SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
 
 
 def _login(page, username: str) -> None:
@@ -71,7 +76,7 @@ def _invoice(customer, number: str, *, due: datetime.date, gross: str, **kwargs)
 
 
 def test_credit_hold_promise_release_and_a_dunning_run_with_judgement(
-    browser_page, live_server, make_customer, smtp_server
+    browser_page, live_server, make_customer, smtp_server, csp_violations: list[str]
 ) -> None:
     today = timezone.localdate()
     rep = UserFactory(username="rep", role="sales", first_name="Anna", last_name="Vogel")
@@ -150,7 +155,9 @@ def test_credit_hold_promise_release_and_a_dunning_run_with_judgement(
 
     # The rep's activity asks for a conversation and lists the delivery to settle
     page.goto("/activities/")
-    row = page.locator("tr", has_text="Zahlung der ältesten 1 Lieferungen mit Kranz Hydraulik GmbH")
+    row = page.locator(
+        "tr", has_text="Zahlung der ältesten Lieferung mit Kranz Hydraulik GmbH vereinbaren"
+    )
     row.locator("summary").click()
     activity = row.inner_text()
     assert "RE-0815" in activity
@@ -197,6 +204,9 @@ def test_credit_hold_promise_release_and_a_dunning_run_with_judgement(
     assert key_row.get_attribute("data-action") == "propose"
     assert "A-Kunde" in key_row.inner_text()
 
+    page.set_viewport_size({"width": 1280, "height": 900})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dunning-preview.png"), full_page=True)
     page.get_by_role("button", name="Lauf ausführen").click()
     page.locator(".messages").wait_for()
     assert DunningNotice.objects.get(customer=key).status == "proposed"
@@ -233,3 +243,7 @@ def test_credit_hold_promise_release_and_a_dunning_run_with_judgement(
     page.get_by_role("button", name="Freigeben und senden").click()
     page.locator(".messages").wait_for()
     assert DunningNotice.objects.get(customer=key).status == "sent"
+    page.goto("/customers/K3001/")
+    page.locator("#credit-events").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "customer-credit.png"), full_page=True)
+    assert csp_violations == []
