@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -122,7 +124,9 @@ def _receivables_context(request: AuthedRequest, customer: Customer) -> dict[str
         "credit": credit_position(customer=customer),
         "customer_aging": buckets,
         "customer_dso": dso(
-            today=today, customer_id=customer.pk, open_eur=sum(b.amount for b in buckets)
+            today=today,
+            customer_id=customer.pk,
+            open_eur=sum((b.amount for b in buckets), Decimal(0)),
         ),
         "behaviour": payment_behaviour(customer_id=customer.pk, today=today),
         "holds": list(open_holds(customer_id=customer.pk)),

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treue.core.models import User
+from treue.core.tabular import ImportRefused, ImportResult
+from treue.core.tabular import text as _text
 
 from .models import ChangeSource, Order, ProductionStage
 from .services import STAGE_CLOCK_TOLERANCE, order_stage_event_record
@@ -31,18 +33,6 @@ TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-
                 "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M")  # fmt: skip
 
 
-class ImportRefused(Exception):
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    unchanged: int
-
-
 @dataclass(frozen=True)
 class _Row:
     line: int
@@ -50,14 +40,6 @@ class _Row:
     stage: str
     occurred_at: datetime.datetime
     external_id: str
-
-
-def _text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as German Excel exports it."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
 
 
 def _time(value: str) -> datetime.datetime | None:

@@ -325,7 +325,8 @@ def payment_record(
             )
         chosen = [by_number[n] for n in invoices if n in by_number]
     else:
-        chosen = list(open_items)
+        # Oldest first among the invoices in the payment's currency.
+        chosen = list(open_items.filter(currency=currency))
     wrong_currency = [i.number for i in chosen if i.currency != currency]
     if wrong_currency:
         add_error(

@@ -140,31 +140,22 @@ def test_an_invoice_named_twice_is_settled_once_and_the_rest_stays_unallocated(
     assert selectors.payment_unallocated(payment=payment) == Decimal("810.00")
 
 
-def test_a_payment_naming_no_invoices_is_refused_while_items_in_another_currency_are_open(
+def test_a_payment_naming_no_invoices_settles_only_invoices_in_its_currency(
     k1: Customer,
 ) -> None:
-    # Which invoices the money is for is not clear: accounting names them (as the import does).
+    # The older CHF invoice is passed over: euros do not pay francs.
     invoice(k1, "R-CHF", currency="CHF", rate="1.05", issued_on=datetime.date(2025, 2, 1))
     invoice(k1, "R-EUR")
 
-    with pytest.raises(ValidationError) as refused:
-        payment_record(
-            customer="K1",
-            reference="ZE-1",
-            received_on=datetime.date(2025, 4, 20),
-            amount=Decimal("1190.00"),
-        )
-    named, _ = payment_record(
+    payment, _ = payment_record(
         customer="K1",
-        reference="ZE-2",
+        reference="ZE-1",
         received_on=datetime.date(2025, 4, 20),
         amount=Decimal("1190.00"),
-        invoices=["R-EUR"],
     )
 
-    assert refused.value.message_dict == {"invoices": ["Invoices R-CHF are not in EUR."]}
-    assert shares(named) == [("R-EUR", Decimal("1190.00"), Decimal("0.00"))]
-    assert list(Payment.objects.values_list("reference", flat=True)) == ["ZE-2"]
+    assert shares(payment) == [("R-EUR", Decimal("1190.00"), Decimal("0.00"))]
+    assert open_amounts()["R-CHF"] == Decimal("1190.00")
 
 
 def test_the_same_payment_sent_again_is_recorded_once(k1: Customer) -> None:
