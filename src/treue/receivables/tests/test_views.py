@@ -145,15 +145,13 @@ def test_the_rep_records_a_promise_and_the_payment_keeps_it_and_releases_the_ord
     assert (promise.agreed_by, promise.recorded_by) == ("Herr Kranz", rep_user(held))
     assert not Activity.objects.filter(subject__startswith="receivables.credithold:", status="open")
     with django_capture_on_commit_callbacks(execute=True):
-        payment_record(
-            customer="K1", reference="B-1", received_on=TODAY, amount=Decimal("8000.00")
-        )
+        payment_record(customer="K1", reference="B-1", received_on=TODAY, amount=Decimal("8000.00"))
     promise.refresh_from_db()
     assert promise.status == "kept"
     assert not CreditHold.objects.get(pk=held.pk).is_open
 
 
-def rep_user(hold: CreditHold):  # noqa: ANN201 - a User
+def rep_user(hold: CreditHold):
     return hold.order.customer.account_owner
 
 
