@@ -7,8 +7,9 @@ from the days overdue and the letters sent before, its tone and path from the re
   the account owner, who approves, edits or replaces it with a call; a final demand to them is a
   call.
 - The tone is friendly for a customer late for the first time (none of the invoices of the last
-  24 months paid late, no letter in the last 12 months) or with open complaints, firm for a
-  habitual late payer at the second level or above, factual otherwise.
+  24 months paid late, no letter in the last 12 months), with open complaints, or of ten years
+  and more who is no habitual late payer (at the reminder and the first letter); firm for a
+  habitual late payer at the second level or above; factual otherwise.
 - Fees and default interest come from the level and are never charged to strategic customers or
   in the friendly tone.
 - Every proposal says why, in the reader's language.
@@ -66,6 +67,8 @@ HISTORY_DAYS = 730
 HABITUAL_LATE_SHARE = 0.5
 HABITUAL_MIN_INVOICES = 3
 LONG_TENURE_YEARS = 5
+# A customer this long who is no habitual late payer hears the early levels in a friendly tone.
+LOYAL_YEARS = 10
 
 
 @dataclass(frozen=True)
@@ -508,6 +511,12 @@ def decide(
                 relationship.open_complaints,
             )
             % {"n": relationship.open_complaints}
+        )
+    elif tenure >= LOYAL_YEARS and not relationship.is_habitual and LEVEL_ORDER.index(level) < 2:
+        tone = DunningTone.FRIENDLY
+        reasons.append(
+            _("Friendly: a customer for %(years)s years who does not pay late as a habit.")
+            % {"years": tenure}
         )
     elif relationship.is_habitual and LEVEL_ORDER.index(level) >= 2:
         tone = DunningTone.FIRM

@@ -962,3 +962,19 @@ def test_a_sales_rep_may_not_run_dunning_through_the_api(client: Client) -> None
 
     assert response.status_code == 403
     assert not DunningRun.objects.exists()
+
+
+def test_a_customer_of_ten_years_who_is_no_habitual_late_payer_hears_a_friendly_first_letter() -> (
+    None
+):
+    loyal = rel(since=DAY - datetime.timedelta(days=12 * 365), paid_24m=10, late_24m=2)
+    habitual = rel(since=DAY - datetime.timedelta(days=12 * 365), paid_24m=10, late_24m=6)
+    first = [item("R-1", 25, last_level="reminder", days_since_last=18)]
+
+    kind = decide(loyal, first, levels(), DAY)
+    other = decide(habitual, first, levels(), DAY)
+
+    assert (kind.level, kind.tone) == ("first", "friendly")
+    assert "12 years" in kind.reason
+    assert kind.interest == 0
+    assert (other.level, other.tone) == ("first", "factual")
