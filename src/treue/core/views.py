@@ -11,7 +11,7 @@ from treue.activities.selectors import activity_overview_for_user
 from treue.core.http import AuthedRequest
 from treue.customers.selectors import customer_count_by_segment
 from treue.orders.selectors import order_lines_due
-from treue.receivables.selectors import invoice_overdue_total
+from treue.receivables.selectors import invoice_overdue_total, open_holds
 
 from .roles import Perm, Role
 from .services import user_language_set
@@ -72,6 +72,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "overdue": (
             invoice_overdue_total(today=today) if user.has_treue_perm(Perm.INVOICE_CHANGE) else None
         ),
+        "held_orders": (open_holds().count() if user.has_treue_perm(Perm.INVOICE_CHANGE) else None),
         "my_segments": (
             customer_count_by_segment(owner_id=user.pk)
             if user.has_treue_perm(Perm.CUSTOMER_CHANGE)
