@@ -91,9 +91,11 @@ test-postgres: install
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; echo; \
 	fi
 
-# One process: the live server and Chromium need no more. Exit 5 = no browser tests yet.
+# One process: the live server and Chromium need no more. Exit 5 = no browser tests yet. The
+# test database is a file: the live server answers requests in parallel (settings/test.py).
 test-browser: install
-	$(UV) run pytest -m browser || [ $$? -eq 5 ]
+	mkdir -p var
+	TREUE_TEST_DB_FILE=$(CURDIR)/var/test-browser.sqlite3 $(UV) run pytest -m browser || [ $$? -eq 5 ]
 
 # The README's screenshot, taken by the browser test of the customer 360 page.
 screenshots: install

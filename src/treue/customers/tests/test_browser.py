@@ -33,7 +33,7 @@ def test_customer_360_loads_every_section_under_the_csp(
 
     page.locator("#section-orders table").wait_for()
     page.locator("#section-contacts table").wait_for()
-    page.locator("#section-invoices table").wait_for()
+    page.locator("#section-invoices #open-items").wait_for()
     page.locator("#section-interactions li").first.wait_for()
     assert page.locator("#section-contacts").inner_text().count("Jens Krüger") == 1
     assert "2.569,00\xa0€" in page.locator("#section-orders").inner_text()

@@ -5,6 +5,7 @@ open complaint, proposes (not sends) for an A-customer and sends a friendly Germ
 to a first-time-late C-customer, which arrives on the local SMTP server."""
 
 import datetime
+import importlib
 import os
 from decimal import Decimal
 from email import message_from_bytes
@@ -26,6 +27,16 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[4]
 # Every run takes the screenshots into var/ (not tracked).
 SCREENSHOTS = Path(os.environ.get("TREUE_SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
+
+
+@pytest.fixture
+def dunning_levels() -> None:
+    """The default levels and recipient rule of the migration: an earlier browser test's flush
+    (transactional tests empty every table afterwards) removed them."""
+    from django.apps import apps
+
+    migration = importlib.import_module("treue.receivables.migrations.0007_default_dunning_levels")
+    migration.add_levels(apps, None)
 
 
 def _login(page, username: str) -> None:
@@ -76,7 +87,12 @@ def _invoice(customer, number: str, *, due: datetime.date, gross: str, **kwargs)
 
 
 def test_credit_hold_promise_release_and_a_dunning_run_with_judgement(
-    browser_page, live_server, make_customer, smtp_server, csp_violations: list[str]
+    browser_page,
+    live_server,
+    make_customer,
+    smtp_server,
+    csp_violations: list[str],
+    dunning_levels: None,
 ) -> None:
     today = timezone.localdate()
     rep = UserFactory(username="rep", role="sales", first_name="Anna", last_name="Vogel")
