@@ -267,3 +267,39 @@ COMPLAINT_CAUSES: dict[str, tuple[str, str, str]] = {
     ),
 }
 SUPPLIERS = ("Wälzlager Schweinfurt AG", "Hydraulik Nord GmbH", "Elektro Bauteile Kern KG")
+
+
+# Receivables history. The dunning levels of migration receivables 0007 (code, days after the
+# due date, days since the previous level, flat fee in cents (EUR), default interest); a test
+# checks that they match the rows in the database.
+DUNNING_LEVELS: tuple[tuple[str, int, int, int, bool], ...] = (
+    ("reminder", 7, 0, 0, False),
+    ("first", 21, 14, 0, True),
+    ("second", 35, 14, 4000, True),
+    ("final", 49, 14, 4000, True),
+)
+DUNNING_INTEREST_POINTS = 9  # over the base rate (settings.BASE_INTEREST_RATE)
+DUNNING_LEVEL_NAMES = ("Zahlungserinnerung", "1. Mahnung", "2. Mahnung", "Letzte Mahnung")
+# "nach der …": the level in the dative, for the notes of payment promises.
+DUNNING_LEVEL_DATIVE = (
+    "der Zahlungserinnerung",
+    "der ersten Mahnung",
+    "der zweiten Mahnung",
+    "der letzten Mahnung",
+)
+DUNNING_TONES = ("friendly", "factual", "firm")
+DUNNING_ACTIONS = ("send", "propose", "call")
+NOTICE_STATUSES = ("sent", "replaced_by_call")
+# The relationship as `receivables.dunning` judges it: paid up to this many days after the due
+# date is not late; a habitual late payer paid at least half of 3 or more invoices late; a call
+# replaces the final demand after this many years, a friendly tone the early letters after more.
+LATE_TOLERANCE_DAYS = 5
+HABITUAL_LATE_SHARE = 0.5
+HABITUAL_MIN_INVOICES = 3
+LONG_TENURE_YEARS = 5
+LOYAL_YEARS = 10
+# Who runs dunning and releases held orders; management releases those of key accounts.
+ACCOUNTING_USERNAME = "accounting"
+MANAGEMENT_USERNAME = "management"
+# A promise counts as kept when the money is in by this many days after the promised date.
+PROMISE_GRACE_DAYS = 3

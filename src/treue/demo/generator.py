@@ -45,11 +45,22 @@ from treue.customers.models import (
     ServiceStation,
 )
 from treue.orders.models import Delivery, DeliveryLine, Order, OrderLine, Product
-from treue.receivables.models import Allocation, Invoice, Payment
+from treue.receivables.models import (
+    Allocation,
+    CreditHold,
+    DunningItem,
+    DunningNotice,
+    DunningRun,
+    Invoice,
+    Payment,
+    PaymentPromise,
+    ReceivablesEvent,
+)
 
 from . import places
 from .company import (
     ABSENT_USERNAME,
+    ACCOUNTING_USERNAME,
     BERLIN,
     CHANNEL_PREFIX,
     CHANNELS,
@@ -61,9 +72,13 @@ from .company import (
     DEMO_PASSWORD,
     DEPARTMENTS,
     DEPUTY_USERNAME,
+    DUNNING_ACTIONS,
+    DUNNING_LEVELS,
+    DUNNING_TONES,
     INCOTERMS,
     INDUSTRIES,
     INTERACTION_TOPICS,
+    NOTICE_STATUSES,
     PAYMENT_TERMS,
     SIZE_CLASSES,
     SUPPLIERS,
@@ -71,15 +86,19 @@ from .company import (
 )
 from .plan import (
     COMPLAINT_STAGES,
+    RUN_MINUTES,
     DateText,
     Plan,
     Progress,
+    date_de,
     demo_plan,
     local_datetimes,
+    money_de,
     money_text,
     month_index,
     per_year_numbers,
     slug,
+    utc_seconds,
 )
 
 
@@ -90,6 +109,15 @@ def tracking_tokens(rng: np.random.Generator, n: int) -> list[str]:
         base64.urlsafe_b64encode(raw[i : i + 16]).rstrip(b"=").decode()
         for i in range(0, 16 * n, 16)
     ]
+
+
+def timestamp_texts(seconds: Any) -> list[str]:
+    """UTC timestamps as the text the database keeps them in, made in one go: adapting a few
+    hundred thousand aware datetimes one by one takes seconds."""
+    text = np.datetime_as_string(np.asarray(seconds).astype("datetime64[s]"), unit="s").tolist()
+    if connection.vendor == "sqlite":  # Django's naive UTC text, "2025-06-30 05:00:00"
+        return [t.replace("T", " ") for t in text]
+    return [f"{t}+00:00" for t in text]
 
 
 # Order status codes of plan.py, in their order.
@@ -155,17 +183,19 @@ def _wiped_models() -> list[type[models.Model]]:
 
 # The configuration that data migrations seed (module, function): wiped with everything else and
 # seeded again, so that the demo company is configured like a freshly migrated database.
+# (The demo's dunning history follows company.DUNNING_LEVELS, which match the seeded levels.)
 MIGRATION_SEEDS = (
     ("treue.communications.migrations.0002_default_recipient_rules", "add_rules"),
     ("treue.complaints.migrations.0002_default_sla_policies", "add_policies"),
     ("treue.complaints.migrations.0002_default_sla_policies", "add_recipient_rule"),
     ("treue.orders.migrations.0010_default_production_stages", "add_stages"),
+    ("treue.receivables.migrations.0007_default_dunning_levels", "add_levels"),
 )
 
 
 def _seed_configuration() -> None:
-    """The defaults the migrations seed (recipient rules, production stages, SLA policies);
-    each seed adds only what is missing."""
+    """The defaults the migrations seed (recipient rules, production stages, SLA policies,
+    dunning levels); each seed adds only what is missing."""
     for module, function in MIGRATION_SEEDS:
         getattr(importlib.import_module(module), function)(apps, None)
 
@@ -195,6 +225,13 @@ BULK_MODELS: tuple[type[models.Model], ...] = (
     Invoice,
     Payment,
     Allocation,
+    DunningRun,
+    DunningNotice,
+    DunningItem,
+    PaymentPromise,
+    PaymentPromise.invoices.through,
+    CreditHold,
+    ReceivablesEvent,
     Interaction,
     Activity,
     ActivityEvent,
@@ -237,6 +274,7 @@ def demo_build(
             writer.customers()
             writer.orders()
             writer.receivables()
+            writer.receivables_history()
             writer.contact_history()
             writer.complaints()
             step = time.perf_counter()
@@ -501,13 +539,14 @@ class _Writer:
             self.fx_text[month_index(inv["issued"]) - plan.fx_month0],
             "1.000000",
         )
+        self.invoice_numbers = per_year_numbers("RE", inv["issued"])
         self.insert(
             Invoice,
             "id number customer order delivery issued_on due_on currency exchange_rate"
             " net_amount tax_amount gross_amount",
             zip(
                 self.ids(Invoice, len(inv["issued"])),
-                per_year_numbers("RE", inv["issued"]),
+                self.invoice_numbers,
                 self.customer_id[inv["cust"]].tolist(),
                 self.order_id[inv["order"]].tolist(),
                 (self.base[Delivery] + np.arange(len(inv["issued"]))).tolist(),
@@ -554,6 +593,267 @@ class _Writer:
             ),
         )
 
+    def receivables_history(self) -> None:
+        """Weekly dunning runs with their letters, payment promises and credit holds, and the
+        audit trail of what was decided (`ReceivablesEvent`), written in the order it happened."""
+        plan = self.plan
+        users = {u.username: i for i, u in enumerate(USERS)}
+        accounting = int(self.user_ids[users[ACCOUNTING_USERNAME]])
+        owners = self.user_ids[plan.cust["owner"]]
+        # (minute since 1970 to sort by, kind, customer, order, at, by, reason, data)
+        events: list[tuple[Any, ...]] = []
+
+        dn = plan.dunning
+        runs = dn["runs"]
+        started = timestamp_texts(utc_seconds(runs, np.full(len(runs), RUN_MINUTES)))
+        self.insert(
+            DunningRun,
+            "id run_on started_at by",
+            zip(
+                self.ids(DunningRun, len(runs)),
+                self.dates(runs),
+                started,
+                repeat(accounting),
+                strict=False,
+            ),
+        )
+        n = len(dn["cust"])
+        notice_ids = self.ids(DunningNotice, n)
+        run_index = ((dn["run"] - int(runs[0])) // 7).tolist() if n else []
+        # A letter to send goes out with the run; the account owner decides the others that day.
+        decided = dn["decided"].tolist()
+        minutes = np.where(dn["decided"], dn["decided_minutes"], RUN_MINUTES)
+        sent_at = timestamp_texts(utc_seconds(dn["run"], minutes))
+        owner = owners[dn["cust"]].tolist()
+        levels = [DUNNING_LEVELS[k][0] for k in dn["level"].tolist()]
+        tones = [DUNNING_TONES[k] for k in dn["tone"].tolist()]
+        actions = [DUNNING_ACTIONS[k] for k in dn["action"].tolist()]
+        statuses = [NOTICE_STATUSES[k] for k in dn["status"].tolist()]
+        customers = self.customer_id[dn["cust"]].tolist()
+        self.insert(
+            DunningNotice,
+            "id run customer level tone action status reason fees interest note held_items"
+            " decided_by decided_at sent_at",
+            zip(
+                notice_ids,
+                [self.base[DunningRun] + k for k in run_index],
+                customers,
+                levels,
+                tones,
+                actions,
+                statuses,
+                dn["reason"],
+                money_text(dn["fees"]),
+                money_text(dn["interest"]),
+                dn["note"],
+                repeat("[]"),
+                [o if d else None for o, d in zip(owner, decided, strict=True)],
+                [s if d else None for s, d in zip(sent_at, decided, strict=True)],
+                sent_at,
+                strict=False,
+            ),
+        )
+        item_inv = dn["item_invoice"]
+        self.insert(
+            DunningItem,
+            "id notice invoice level open_amount days_overdue fee interest",
+            zip(
+                self.ids(DunningItem, len(item_inv)),
+                (self.base[DunningNotice] + dn["item_notice"]).tolist(),
+                (self.base[Invoice] + item_inv).tolist(),
+                [DUNNING_LEVELS[k][0] for k in dn["item_level"].tolist()],
+                money_text(dn["item_open"]),
+                dn["item_days"].tolist(),
+                money_text(dn["item_fee"]),
+                money_text(dn["item_interest"]),
+                strict=True,
+            ),
+        )
+        # The details as JSON text: invoice numbers and codes need no escaping.
+        numbers = [self.invoice_numbers[i] for i in item_inv.tolist()]
+        bounds = [*dn["starts"].tolist(), len(numbers)]
+        run_minute = (dn["run"] * 1440 + RUN_MINUTES).tolist()
+        decided_minute = (dn["run"] * 1440 + minutes).tolist()
+        for j, pk in enumerate(notice_ids):
+            events.append(
+                (
+                    run_minute[j],
+                    "dunning_decided",
+                    customers[j],
+                    None,
+                    started[run_index[j]],
+                    accounting,
+                    dn["reason"][j],
+                    f'{{"notice": {pk}, "level": "{levels[j]}", "tone": "{tones[j]}", '
+                    f'"action": "{actions[j]}", "items": ["'
+                    + '", "'.join(numbers[bounds[j] : bounds[j + 1]])
+                    + '"]}',
+                )
+            )
+            if not decided[j]:
+                continue
+            if statuses[j] == "sent":
+                data = f'{{"notice": {pk}, "tone": "{tones[j]}", "level": "{levels[j]}"}}'
+                kind, reason = "dunning_approved", ""
+            else:
+                data = f'{{"notice": {pk}, "level": "{levels[j]}"}}'
+                kind, reason = "dunning_replaced", dn["note"][j]
+            events.append(
+                (decided_minute[j], kind, customers[j], None, sent_at[j], owner[j], reason, data)
+            )
+
+        pr = plan.promises
+        n = len(pr["cust"])
+        promise_ids = self.ids(PaymentPromise, n)
+        currencies = self.currency(pr["cust"])
+        recorded_at = timestamp_texts(utc_seconds(pr["recorded"], pr["recorded_minutes"]))
+        resolved_at = timestamp_texts(utc_seconds(pr["resolved"], pr["resolved_minutes"]))
+        resolved_list = [
+            at if day >= 0 else None
+            for at, day in zip(resolved_at, pr["resolved"].tolist(), strict=True)
+        ]
+        customers = self.customer_id[pr["cust"]].tolist()
+        owner = owners[pr["cust"]].tolist()
+        statuses = [("open", "kept", "broken")[k] for k in pr["status"].tolist()]
+        promised = self.dates(pr["promised"])
+        self.insert(
+            PaymentPromise,
+            "id customer amount currency promised_on agreed_by contact note recorded_by"
+            " recorded_at status resolved_at",
+            zip(
+                promise_ids,
+                customers,
+                money_text(pr["amount"]),
+                currencies,
+                promised,
+                pr["agreed_by"],
+                (self.base[Contact] + pr["contact"]).tolist(),
+                pr["note"],
+                owner,
+                recorded_at,
+                statuses,
+                resolved_list,
+                strict=True,
+            ),
+        )
+        links = pr["links"]
+        through = PaymentPromise.invoices.through
+        self.insert(
+            through,
+            "id paymentpromise invoice",
+            (
+                (pk, self.base[PaymentPromise] + k, self.base[Invoice] + invoice)
+                for pk, (k, invoice) in zip(self.ids(through, len(links)), links, strict=True)
+            ),
+        )
+        named: list[list[str]] = [[] for _ in range(n)]
+        for k, invoice in links:
+            named[k].append(self.invoice_numbers[invoice])
+        amounts = money_text(pr["amount"])
+        recorded_minute = (pr["recorded"] * 1440 + pr["recorded_minutes"]).tolist()
+        resolved_minute = (pr["resolved"] * 1440 + pr["resolved_minutes"]).tolist()
+        for j in range(n):
+            details = {
+                "amount": amounts[j],
+                "currency": currencies[j],
+                "promised_on": promised[j],
+                "agreed_by": pr["agreed_by"][j],
+                "invoices": named[j],
+            }
+            events.append(
+                (
+                    recorded_minute[j],
+                    "promise_recorded",
+                    customers[j],
+                    None,
+                    recorded_at[j],
+                    owner[j],
+                    pr["note"][j],
+                    details,
+                )
+            )
+            if statuses[j] != "open":
+                amount = money_de(int(pr["amount"][j]), currencies[j])
+                reason = f"{amount} bis {date_de(plan, int(pr['promised'][j]))}"
+                events.append(
+                    (
+                        resolved_minute[j],
+                        f"promise_{statuses[j]}",
+                        customers[j],
+                        None,
+                        resolved_list[j],
+                        None,
+                        reason,
+                        {},
+                    )
+                )
+
+        h = plan.holds
+        n = len(h["order"])
+        held_at = timestamp_texts(utc_seconds(h["day"], h["minutes"]))
+        released = h["released"].tolist()
+        released_at = timestamp_texts(utc_seconds(h["released_day"], h["released_minutes"]))
+        released_by = self.user_ids[h["released_by"]].tolist()
+        orders = self.order_id[h["order"]].tolist()
+        customers = self.customer_id[h["cust"]].tolist()
+        owner = owners[h["cust"]].tolist()
+        limits, exposures = money_text(h["limit"]), money_text(h["exposure"])
+        self.insert(
+            CreditHold,
+            "id order reason limit exposure held_at held_by released_at released_by release_reason",
+            zip(
+                self.ids(CreditHold, n),
+                orders,
+                h["reason"],
+                limits,
+                exposures,
+                held_at,
+                owner,
+                [at if r else None for at, r in zip(released_at, released, strict=True)],
+                [by if r else None for by, r in zip(released_by, released, strict=True)],
+                h["release_reason"],
+                strict=True,
+            ),
+        )
+        held_minute = (h["day"] * 1440 + h["minutes"]).tolist()
+        release_minute = (h["released_day"] * 1440 + h["released_minutes"]).tolist()
+        for j in range(n):
+            events.append(
+                (
+                    held_minute[j],
+                    "order_held",
+                    customers[j],
+                    orders[j],
+                    held_at[j],
+                    owner[j],
+                    h["reason"][j],
+                    {"exposure": exposures[j], "limit": limits[j]},
+                )
+            )
+            if released[j]:
+                events.append(
+                    (
+                        release_minute[j],
+                        "order_released",
+                        customers[j],
+                        orders[j],
+                        released_at[j],
+                        released_by[j],
+                        h["release_reason"][j],
+                        {},
+                    )
+                )
+
+        events.sort(key=lambda event: event[0])
+        self.insert(
+            ReceivablesEvent,
+            "id kind customer order at by reason data",
+            (
+                (pk, *event[1:])
+                for pk, event in zip(self.ids(ReceivablesEvent, len(events)), events, strict=True)
+            ),
+        )
+
     def contact_history(self) -> None:
         plan, c, it = self.plan, self.plan.cust, self.plan.interactions
         channels = [CHANNELS[k] for k in it["channel"].tolist()]
@@ -587,7 +887,12 @@ class _Writer:
                 completed = dt.datetime.combine(
                     plan.day(min(a["due"], plan.end)), dt.time(16), tzinfo=BERLIN
                 )
-            invoice = a["invoice"]
+            invoice, hold = a["invoice"], a["hold"]
+            subject = ""
+            if hold >= 0:
+                subject = f"receivables.credithold:{self.base[CreditHold] + hold}"
+            elif invoice >= 0:
+                subject = f"receivables.invoice:{self.base[Invoice] + invoice}"
             activities.append(
                 (
                     pk,
@@ -596,7 +901,7 @@ class _Writer:
                     owner_id,
                     self.user_departments[owner],
                     int(self.customer_id[a["cust"]]),
-                    f"receivables.invoice:{self.base[Invoice] + invoice}" if invoice >= 0 else "",
+                    subject,
                     plan.day(a["due"]),
                     "done" if a["done"] else "open",
                     a["origin"],

@@ -14,10 +14,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import catalogue, places
 from .company import (
+    ACCOUNTING_USERNAME,
     BERLIN,
     BUYING_ROLES,
     CHANNELS,
@@ -27,19 +29,30 @@ from .company import (
     CONSENT_SOURCES,
     COUNTRIES,
     COUNTRY_P,
+    DUNNING_INTEREST_POINTS,
+    DUNNING_LEVEL_DATIVE,
+    DUNNING_LEVEL_NAMES,
+    DUNNING_LEVELS,
     FIRST_CHANNEL_P,
+    HABITUAL_LATE_SHARE,
+    HABITUAL_MIN_INVOICES,
     INDUSTRIES,
     INDUSTRY_P,
     INTERACTION_TOPICS,
     JOB_TITLES,
     JOB_TITLES_EN,
+    LATE_TOLERANCE_DAYS,
     LINES_PER_ORDER,
     LINES_PER_ORDER_P,
+    LONG_TENURE_YEARS,
+    LOYAL_YEARS,
+    MANAGEMENT_USERNAME,
     MANUAL_ACTIVITIES,
     ORDERS_PER_CUSTOMER_YEAR,
     PAYER_P,
     PAYMENT_TERMS,
     PHONE_PREFIX,
+    PROMISE_GRACE_DAYS,
     ROLE_TOPICS,
     TECHNICAL_ROLES,
     USERS,
@@ -104,18 +117,22 @@ def per_year_numbers(prefix: str, days: Arr, width: int = 6) -> list[str]:
 
 def local_datetimes(days: Arr, minutes: Arr) -> list[dt.datetime]:
     """Aware datetimes (UTC) for local Berlin days and minutes after midnight."""
-    unique_days = np.unique(days)
-    offsets = {}
+    naive = utc_seconds(days, minutes).astype("datetime64[s]").tolist()
+    return [d.replace(tzinfo=UTC) for d in naive]
+
+
+def utc_seconds(days: Arr, minutes: Arr) -> Arr:
+    """Seconds since 1970 (UTC) of local Berlin days and minutes after midnight."""
+    unique_days, which = np.unique(days, return_inverse=True)
+    offsets = []
     for day in unique_days.tolist():
         noon = dt.datetime.combine(
             dt.date.fromordinal(day + 719163), dt.time(12), tzinfo=BERLIN
         )  # 719163 = date(1970, 1, 1).toordinal()
         delta = noon.utcoffset()
-        offsets[day] = int(delta.total_seconds()) if delta is not None else 0
-    offset = np.array([offsets[d] for d in days.tolist()], dtype=np.int64)
-    seconds = days * 86400 + minutes * 60 - offset
-    naive = seconds.astype("datetime64[s]").tolist()
-    return [d.replace(tzinfo=UTC) for d in naive]
+        offsets.append(int(delta.total_seconds()) if delta is not None else 0)
+    offset = np.array(offsets, dtype=np.int64)[which.reshape(-1)] if len(offsets) else 0
+    return np.asarray(days * 86400 + minutes * 60 - offset, dtype=np.int64)
 
 
 def _transliterate(text: str) -> str:
@@ -193,6 +210,9 @@ class Plan:
     interactions: dict[str, Any] = field(default_factory=dict)
     activities: list[dict[str, Any]] = field(default_factory=list)
     complaints: dict[str, Arr] = field(default_factory=dict)
+    dunning: dict[str, Any] = field(default_factory=dict)
+    promises: dict[str, Any] = field(default_factory=dict)
+    holds: dict[str, Any] = field(default_factory=dict)
     churned: list[tuple[str, dt.date]] = field(default_factory=list)
     top20_share: float = 0.0
 
@@ -968,8 +988,8 @@ def _plan_interactions(plan: Plan) -> None:
 
 
 def _plan_activities(plan: Plan) -> None:
-    """Open and recently done follow-ups of the account owners; system ones for credit limits
-    and overdue invoices."""
+    """Open and recently done follow-ups of the account owners; system ones for held orders,
+    credit limits and overdue invoices."""
     rnd = plan.rnd("activities")
     c, inv = plan.cust, plan.invoices
     end = plan.end
@@ -980,6 +1000,9 @@ def _plan_activities(plan: Plan) -> None:
     first_overdue = np.full(n, -1, dtype=np.int64)
     overdue_idx = np.flatnonzero(overdue)
     first_overdue[inv["cust"][overdue_idx][::-1]] = overdue_idx[::-1]
+    holds_of: dict[int, list[int]] = {}
+    for hold in np.flatnonzero(~plan.holds["released"]).tolist():
+        holds_of.setdefault(int(plan.holds["cust"][hold]), []).append(hold)
     activities: list[dict[str, Any]] = []
     for i in range(n):
         if c["prospect"][i] and rnd.random() < 0.5:
@@ -994,19 +1017,23 @@ def _plan_activities(plan: Plan) -> None:
                         "title": rnd.choice(MANUAL_ACTIVITIES),
                         "cust": i,
                         "invoice": -1,
+                        "hold": -1,
                         "due": due,
                         "origin": "manual",
                         "done": done,
                         "created": min(due - rnd.randint(3, 20), end),
                     }
                 )
-        if over_limit[i] and rnd.random() < 0.8:
+        if i in holds_of:
+            activities.extend(_hold_activity(plan, hold) for hold in holds_of[i])
+        elif over_limit[i] and rnd.random() < 0.8:
             due = end + rnd.randint(-5, 7)
             activities.append(
                 {
                     "title": "Kreditlimit überschritten: Gespräch zur Zahlung führen",
                     "cust": i,
                     "invoice": -1,
+                    "hold": -1,
                     "due": due,
                     "origin": "system",
                     "done": False,
@@ -1020,6 +1047,7 @@ def _plan_activities(plan: Plan) -> None:
                     "title": "Überfällige Rechnung: beim Kunden nachfragen",
                     "cust": i,
                     "invoice": int(first_overdue[i]),
+                    "hold": -1,
                     "due": due,
                     "origin": "system",
                     "done": False,
@@ -1103,6 +1131,605 @@ def _plan_complaints(plan: Plan) -> None:
     }
 
 
+# --- receivables history: dunning letters, payment promises, credit holds ---------------------
+
+NEVER = 1 << 40  # the day an invoice that is still open is settled
+_DAY_SPAN = 1 << 17  # group * span + day keys: days since 1970 stay below it until the year 2328
+_MINUTE_SPAN = 1 << 26  # the same for minutes since 1970 (until 2097)
+RUN_MINUTES = 7 * 60  # the weekly dunning run starts on Monday at 07:00
+CALLS_INSTEAD = 0.65  # share of the calls proposed instead of a final demand that took place
+
+
+class _Ledger:
+    """Amounts booked per group (customer, invoice) and day, summed over ranges of days."""
+
+    def __init__(self, group: Arr, day: Arr, amount: Arr, span: int = _DAY_SPAN) -> None:
+        self.span = span
+        key = group.astype(np.int64) * span + day
+        order = np.argsort(key, kind="stable")
+        self.key = key[order]
+        self.day = day[order]
+        self.cum = np.concatenate(([0], np.cumsum(amount[order])))
+
+    def _index(self, group: Arr, day: Arr) -> Arr:
+        return np.searchsorted(self.key, group * self.span + np.clip(day, 0, self.span - 1))
+
+    def between(self, group: Arr, first: Arr, last: Arr) -> Arr:
+        """What `group` booked from day `first` to day `last` (both included)."""
+        return self.cum[self._index(group, last + 1)] - self.cum[self._index(group, first)]
+
+    def before(self, group: Arr, day: Arr) -> Arr:
+        return self.between(group, np.zeros_like(day), day - 1)
+
+    def reached(self, group: Arr, first: Arr, amount: Arr) -> Arr:
+        """The day from `first` on by which `group` has booked `amount` (NEVER if not yet)."""
+        if not len(self.key):
+            return np.full(len(group), NEVER, dtype=np.int64)
+        start = self._index(group, first)
+        m = np.searchsorted(self.cum, self.cum[start] + amount, side="left")
+        j = np.clip(m - 1, 0, len(self.key) - 1)
+        ok = (m > start) & (m <= len(self.key)) & (self.key[j] // self.span == group)
+        return np.where(ok, self.day[j], NEVER)
+
+
+def _monday_on_or_after(days: Arr) -> Arr:
+    return days + (-_weekday(days)) % 7
+
+
+def money_de(cents: int, currency: str) -> str:
+    """An amount as German text, like `format_money` in German: "12.345,60 €"."""
+    units, rest = divmod(int(cents), 100)
+    sign = "€" if currency == "EUR" else currency
+    return f"{units:,}".replace(",", ".") + f",{rest:02d}\u00a0{sign}"
+
+
+def date_de(plan: Plan, day: int) -> str:
+    return plan.day(int(day)).strftime("%d.%m.%Y")
+
+
+def _payment_contacts(plan: Plan) -> tuple[Arr, list[str]]:
+    """Per customer the contact who speaks about payments (the commercial buyer, else the
+    decision maker) and the names of all contacts."""
+    names = [f"{row[1]} {row[2]}" for row in plan.contacts]
+    chosen = plan.contact_start.copy()
+    for i, row in enumerate(plan.contacts):
+        if row[6] == "commercial_buyer":
+            chosen[row[0]] = i
+    return chosen, names
+
+
+def _plan_dunning(plan: Plan) -> None:
+    """Weekly dunning runs (Mondays) over the window and the letters they sent, by the rules of
+    `receivables.dunning`: an invoice gets each level on the first run on or after its day (the
+    due date plus the level's days, and the days since the previous level), unless it was paid
+    by then or an open complaint holds it; one notice per customer and run."""
+    r = plan.rng("dunning")
+    c, inv, p, k = plan.cust, plan.invoices, plan.payments, plan.complaints
+    end = plan.end
+    n_inv = len(inv["due"])
+    first_run = int(_monday_on_or_after(np.array([plan.start]))[0])
+    runs = np.arange(first_run, end, 7, dtype=np.int64)
+    last_payment = np.full(n_inv, -1, dtype=np.int64)
+    np.maximum.at(last_payment, p["invoice"], p["day"])
+    settled = np.where(inv["open"] <= 0, last_payment, NEVER)
+    inv["settled"] = settled
+
+    # A complaint about the delivery holds its invoice from coming in until it is closed.
+    received = k["day"] * 1440 + k["minutes"]
+    finished = k["rejected"] | (k["stage"] == len(COMPLAINT_STAGES) - 1)
+    closed = np.where(
+        finished, received + np.where(k["rejected"], k["offsets"][:, 3], k["offsets"][:, -1]), NEVER
+    )
+    held_from = np.full(n_inv, NEVER, dtype=np.int64)
+    held_until = np.full(n_inv, NEVER, dtype=np.int64)
+    held_from[k["delivery"]] = received
+    held_until[k["delivery"]] = closed
+    resumed = _monday_on_or_after(-((RUN_MINUTES - held_until) // 1440))
+
+    parts: list[tuple[Arr, int, Arr]] = []
+    alive = np.ones(n_inv, dtype=bool)
+    previous = np.zeros(n_inv, dtype=np.int64)
+    for step, (_code, after, since_previous, _fee, _interest) in enumerate(DUNNING_LEVELS):
+        day = np.maximum(inv["due"] + after, first_run)
+        if step:
+            day = np.maximum(day, previous + since_previous)
+        run = _monday_on_or_after(day)
+        minute = run * 1440 + RUN_MINUTES
+        run = np.where((held_from < minute) & (minute < held_until), resumed, run)
+        alive &= (run < settled) & (run < end)
+        chosen = np.flatnonzero(alive)
+        parts.append((chosen, step, run[chosen]))
+        previous = run
+    item_inv = np.concatenate([x for x, _l, _r in parts]).astype(np.int64)
+    item_level = np.concatenate([np.full(len(x), lv, dtype=np.int64) for x, lv, _r in parts])
+    item_run = np.concatenate([rr for _x, _l, rr in parts]).astype(np.int64)
+    item_cust = inv["cust"][item_inv]
+    ordering = np.lexsort((item_inv, inv["due"][item_inv], item_cust, item_run))
+    item_inv, item_level, item_run, item_cust = (
+        item_inv[ordering],
+        item_level[ordering],
+        item_run[ordering],
+        item_cust[ordering],
+    )
+    n_items = len(item_inv)
+    new = np.ones(n_items, dtype=bool)
+    new[1:] = (item_run[1:] != item_run[:-1]) | (item_cust[1:] != item_cust[:-1])
+    starts = np.flatnonzero(new)
+    item_notice = np.cumsum(new) - 1
+    n = len(starts)
+    cust = item_cust[starts]
+    run = item_run[starts]
+    level = np.maximum.reduceat(item_level, starts) if n else np.zeros(0, np.int64)
+
+    settlements = _Ledger(p["invoice"], p["day"], p["amount"] + p["discount"])
+    item_open = inv["gross"][item_inv] - settlements.before(item_inv, item_run)
+    item_days = item_run - inv["due"][item_inv]
+
+    # What the run knew of the customer: invoices paid (late) in the last 24 months, letters
+    # sent in the last 12, complaints open, years as a customer.
+    paid = settled < NEVER
+    paid_cust = inv["cust"][paid]
+    paid_day = settled[paid]
+    late = (paid_day - inv["due"][paid]) > LATE_TOLERANCE_DAYS
+    paid_ledger = _Ledger(paid_cust, paid_day, np.ones(len(paid_day), np.int64))
+    late_ledger = _Ledger(paid_cust[late], paid_day[late], np.ones(int(late.sum()), np.int64))
+    paid_24m = paid_ledger.between(cust, run - 730, run - 1)
+    late_24m = late_ledger.between(cust, run - 730, run - 1)
+    habitual = (paid_24m >= HABITUAL_MIN_INVOICES) & (
+        late_24m >= HABITUAL_LATE_SHARE * np.maximum(paid_24m, 1)
+    )
+    tenure = (run - c["since"][cust]) // 365
+    complaint_cust = plan.orders["cust"][k["order"]]
+    came_in = _Ledger(complaint_cust, received, np.ones(len(received), np.int64), _MINUTE_SPAN)
+    done = closed < NEVER
+    went = _Ledger(
+        complaint_cust[done], closed[done], np.ones(int(done.sum()), np.int64), _MINUTE_SPAN
+    )
+    run_minute = run * 1440 + RUN_MINUTES
+    open_complaints = came_in.before(cust, run_minute) - went.before(cust, run_minute + 1)
+
+    # Key accounts: the owner approves the letter, or calls instead of a final demand; so does
+    # the owner of a long-standing customer who is no habitual late payer.
+    key = ((c["segment"] == 0) | c["strategic"])[cust]
+    final = level == len(DUNNING_LEVELS) - 1
+    call = final & (key | ((tenure >= LONG_TENURE_YEARS) & ~habitual))
+    action = np.where(call, 2, np.where(key, 1, 0))  # send, propose, call
+    status = np.where(call & (r.random(n) < CALLS_INSTEAD), 1, 0)  # sent, replaced by a call
+    decided = action > 0
+    decided_minutes = r.integers(8 * 60, 16 * 60 + 30, n)
+    sent = status == 0
+    letters = _Ledger(cust[sent], run[sent], np.ones(int(sent.sum()), np.int64))
+    letters_12m = letters.between(cust, run - 365, run - 1)
+
+    first_time = (late_24m == 0) & (letters_12m == 0)
+    loyal = (tenure >= LOYAL_YEARS) & ~habitual & (level < 2)
+    segment_a = c["segment"][cust] == 0
+    friendly = first_time | (open_complaints > 0) | loyal | segment_a
+    firm = ~friendly & (c["payer"][cust] == 3) & (level >= 2)
+    tone = np.where(friendly, 0, np.where(firm, 2, 1))  # friendly, factual, firm
+    charge = ~key & ~friendly
+
+    # The flat fee once per invoice, default interest from the first letter on.
+    fee_cents = np.array([lv[3] for lv in DUNNING_LEVELS], dtype=np.int64)
+    with_interest = np.array([lv[4] for lv in DUNNING_LEVELS], dtype=bool)
+    candidate = charge[item_notice] & (fee_cents[item_level] > 0)
+    by_invoice = np.lexsort((item_level, item_inv))
+    flags = candidate[by_invoice].astype(np.int64)
+    group_start = np.ones(n_items, dtype=bool)
+    group_start[1:] = item_inv[by_invoice][1:] != item_inv[by_invoice][:-1]
+    earlier = np.cumsum(flags) - flags
+    earlier -= earlier[np.flatnonzero(group_start)][np.cumsum(group_start) - 1]
+    first_fee = np.zeros(n_items, dtype=bool)
+    first_fee[by_invoice] = (flags == 1) & (earlier == 0)
+    item_fee = np.where(first_fee, fee_cents[item_level], 0)
+    rate = (float(settings.BASE_INTEREST_RATE) + DUNNING_INTEREST_POINTS) / 100
+    interest_eur = item_open * inv["fx"][item_inv] * rate * item_days / 365
+    item_interest = np.where(
+        charge[item_notice] & with_interest[item_level], np.floor(interest_eur + 0.5), 0
+    ).astype(np.int64)
+    fees = np.add.reduceat(item_fee, starts) if n else np.zeros(0, np.int64)
+    interest = np.add.reduceat(item_interest, starts) if n else np.zeros(0, np.int64)
+    total = np.add.reduceat(item_open, starts) if n else np.zeros(0, np.int64)
+    oldest = np.maximum.reduceat(item_days, starts) if n else np.zeros(0, np.int64)
+    count = np.diff(np.append(starts, n_items))
+
+    contact, names = _payment_contacts(plan)
+    currency = np.where(c["chf"], "CHF", "EUR")
+    segments = np.array(["A", "B", "C"])[c["segment"]]
+    # The reasons in the words of `receivables.dunning.decide` (its German translation).
+    reasons: list[str] = []
+    notes: list[str] = []
+    rows = zip(
+        cust.tolist(),
+        level.tolist(),
+        tone.tolist(),
+        action.tolist(),
+        status.tolist(),
+        count.tolist(),
+        oldest.tolist(),
+        total.tolist(),
+        first_time.tolist(),
+        open_complaints.tolist(),
+        loyal.tolist(),
+        habitual.tolist(),
+        late_24m.tolist(),
+        paid_24m.tolist(),
+        tenure.tolist(),
+        charge.tolist(),
+        strict=True,
+    )
+    for row in rows:
+        i, lv, tn, act, st, cnt, days, amount, first, complaints, *more = row
+        loyal_i, habitual_i, late_n, paid_n, years, charged = more
+        money = money_de(amount, str(currency[i]))
+        if cnt == 1:
+            text = [f"1 Rechnung überfällig, {days} Tage, {money}."]
+        else:
+            text = [f"{cnt} Rechnungen überfällig, die älteste {days} Tage, insgesamt {money}."]
+        text.append(
+            f"Mahnstufe „{DUNNING_LEVEL_NAMES[lv]}“: Die älteste Rechnung ist {days} Tage "
+            "überfällig."
+        )
+        is_key = bool(c["segment"][i] == 0 or c["strategic"][i])
+        who = "strategischer Kunde" if c["strategic"][i] else "A-Kunde"
+        if tn == 0 and first:
+            text.append("Freundlich: erstmals in zwei Jahren verspätet.")
+        elif tn == 0 and complaints:
+            text.append(
+                "Freundlich: 1 Reklamation des Kunden ist noch offen."
+                if complaints == 1
+                else f"Freundlich: {complaints} Reklamationen des Kunden sind noch offen."
+            )
+        elif tn == 0 and loyal_i:
+            text.append(
+                f"Freundlich: seit {years} Jahren Kunde und kein notorisch säumiger Zahler."
+            )
+        elif tn == 0:
+            text.append("Freundlich: A-Kunde.")
+        elif tn == 2:
+            text.append(
+                f"Bestimmt: {late_n} von {paid_n} Rechnungen der letzten zwei Jahre wurden "
+                "verspätet bezahlt."
+            )
+        elif habitual_i and lv < 2:
+            text.append(
+                f"Sachlich: oft verspätet bezahlt ({late_n} von {paid_n}), aber in einer frühen "
+                "Mahnstufe."
+            )
+        elif late_n == 0:
+            text.append("Sachlich: In den letzten zwölf Monaten ging schon ein Schreiben hinaus.")
+        else:
+            text.append(
+                f"Sachlich: in zwei Jahren {late_n} von {paid_n} Rechnungen verspätet bezahlt."
+            )
+        if act == 2 and is_key:
+            text.append(f"Ein Anruf statt der Letzten Mahnung: {who}; der Kundenbetreuer ruft an.")
+        elif act == 2:
+            text.append(f"Ein Anruf vor der Letzten Mahnung: seit {years} Jahren Kunde.")
+        elif act == 1:
+            text.append(
+                f"Vorgeschlagen, nicht versandt: {who}; der Kundenbetreuer gibt frei, bearbeitet "
+                "oder ruft an."
+            )
+        else:
+            text.append(f"Das Schreiben geht hinaus: Segment {segments[i]}, nicht strategisch.")
+        if lv >= 1 and not charged:
+            text.append(
+                "Keine Pauschale und keine Verzugszinsen: strategischer Kunde."
+                if is_key
+                else "Keine Pauschale und keine Verzugszinsen in einem freundlichen Schreiben."
+            )
+        reasons.append(" ".join(text))
+        notes.append(
+            f"Telefonat mit {names[contact[i]]} statt der Letzten Mahnung; offene Posten "
+            "besprochen, Zahlung zugesagt."
+            if st == 1
+            else ""
+        )
+    plan.dunning = {
+        "runs": runs,
+        "cust": cust,
+        "run": run,
+        "level": level,
+        "tone": tone,
+        "action": action,
+        "status": status,
+        "key": key,
+        "decided": decided,
+        "decided_minutes": decided_minutes,
+        "fees": fees,
+        "interest": interest,
+        "reason": reasons,
+        "note": notes,
+        "starts": starts,
+        "item_notice": item_notice,
+        "item_invoice": item_inv,
+        "item_level": item_level,
+        "item_open": item_open,
+        "item_days": item_days,
+        "item_fee": item_fee,
+        "item_interest": item_interest,
+    }
+
+
+def _plan_promises(plan: Plan) -> None:
+    """Payment promises of late payers: agreed on the phone a few days after a first or second
+    letter, to pay its invoices within the week, and kept when the money came in by the promised
+    day (`receivables.credit`: payments of that much, or the invoices settled); so resolved before
+    the next letter was due. A few are open: agreed since the last run, due in the next two
+    weeks, their invoices held from dunning."""
+    r = plan.rng("promises")
+    c, inv, p, dn = plan.cust, plan.invoices, plan.payments, plan.dunning
+    end = plan.end
+    settled = inv["settled"]
+    pay_cust = inv["cust"][p["invoice"]]
+    money_in = _Ledger(pay_cust, p["day"], p["amount"])
+    settlements = _Ledger(p["invoice"], p["day"], p["amount"] + p["discount"])
+    starts, item_inv = dn["starts"], dn["item_invoice"]
+    n = len(starts)
+    cust, run, level = dn["cust"], dn["run"], dn["level"]
+    item_settled = settled[item_inv]
+    first_paid = np.minimum.reduceat(item_settled, starts) if n else np.zeros(0, np.int64)
+    last_paid = np.maximum.reduceat(item_settled, starts) if n else np.zeros(0, np.int64)
+    pays_soon = last_paid <= run + 13
+    recorded = np.minimum(run + r.integers(1, 5, n), first_paid - 1)
+    low, high = recorded + 3, run + 9  # resolved (promised + 4 at the latest) before run + 14
+    promised = np.where(
+        pays_soon,
+        np.clip(np.minimum(last_paid, end) + r.integers(-3, 2, n), low, high),
+        low + (r.random(n) * (high - low + 1)).astype(np.int64),
+    )
+    promised = _to_weekday_forward(promised)
+    late_payer = np.isin(c["payer"][cust], (2, 3))
+    candidate = late_payer & np.isin(level, (1, 2)) & (run + 14 <= end) & (first_paid > run + 1)
+    chosen = np.flatnonzero(candidate & (r.random(n) < np.where(pays_soon, 0.4, 0.12)))
+    minutes = r.integers(9 * 60, 16 * 60 + 30, n)
+
+    # Per chosen notice, its invoices and what was open of them on the day of the promise.
+    counts = np.diff(np.append(starts, len(item_inv)))
+    member = np.repeat(np.isin(np.arange(n), chosen), counts)
+    member_notice = dn["item_notice"][member]
+    member_inv = item_inv[member]
+    member_open = inv["gross"][member_inv] - settlements.before(member_inv, recorded[member_notice])
+    promise_of_notice = np.full(n, -1, dtype=np.int64)
+    promise_of_notice[chosen] = np.arange(len(chosen))
+    member_promise = promise_of_notice[member_notice]
+    amount = np.bincount(member_promise, weights=member_open, minlength=len(chosen)).astype(
+        np.int64
+    )
+    p_cust, p_recorded, p_promised = cust[chosen], recorded[chosen], promised[chosen]
+    deadline = p_promised + PROMISE_GRACE_DAYS
+    by_money = money_in.reached(p_cust, p_recorded, amount)
+    by_settling = last_paid[chosen]
+    kept_day = np.minimum(
+        np.where(by_money <= deadline, by_money, NEVER),
+        np.where(by_settling <= deadline, by_settling, NEVER),
+    )
+    kept = kept_day < NEVER
+    resolved = np.where(kept, kept_day, deadline + 1)
+    # Recording a payment checks the promises at once; the hourly check (:20) finds the broken.
+    resolved_minutes = np.where(kept, 10 * 60 + 20, 20)
+    notes = [
+        f"Telefonisch zugesagt nach {DUNNING_LEVEL_DATIVE[lv]} vom {date_de(plan, day)}."
+        for lv, day in zip(level[chosen].tolist(), run[chosen].tolist(), strict=True)
+    ]
+
+    # Open promises: late payers with invoices overdue three weeks or more, agreed since the
+    # last run.
+    last_run = int(dn["runs"][-1]) if len(dn["runs"]) else end - 7
+    overdue = (inv["open"] > 0) & (inv["due"] < end)
+    long_overdue = overdue & (inv["due"] <= end - 21)
+    asked = np.zeros(plan.n, dtype=bool)
+    asked[inv["cust"][long_overdue]] = True
+    asked &= np.isin(c["payer"], (2, 3)) & (r.random(plan.n) < 0.2)
+    open_recorded = _to_weekday_back(r.integers(last_run + 1, end + 1, plan.n))
+    open_promised = _to_weekday_forward(end + r.integers(2, 13, plan.n))
+    open_minutes = r.integers(8 * 60, 12 * 60, plan.n)
+    open_count = r.integers(1, 4, plan.n)
+    overdue_idx = np.flatnonzero(overdue)
+    overdue_idx = overdue_idx[np.lexsort((overdue_idx, inv["due"][overdue_idx]))]
+    oldest: dict[int, list[int]] = {}
+    for i in overdue_idx.tolist():
+        owner_list = oldest.setdefault(int(inv["cust"][i]), [])
+        if len(owner_list) < 3:
+            owner_list.append(i)
+    open_cust: list[int] = []
+    open_invoices: list[list[int]] = []
+    open_amount: list[int] = []
+    for i in np.flatnonzero(asked).tolist():
+        invoices = oldest[i][: int(open_count[i])]
+        total = int(inv["open"][invoices].sum())
+        if money_in.between(np.array([i]), open_recorded[i : i + 1], np.array([end]))[0] < total:
+            open_cust.append(i)
+            open_invoices.append(invoices)
+            open_amount.append(total)
+    oc = np.array(open_cust, dtype=np.int64)
+
+    contact, names = _payment_contacts(plan)
+    all_cust = np.concatenate((p_cust, oc))
+    recorded_day = np.concatenate((p_recorded, open_recorded[oc]))
+    recorded_minutes = np.concatenate((minutes[chosen], open_minutes[oc]))
+    ordering = np.lexsort((recorded_minutes, recorded_day))
+    links: list[tuple[int, int]] = list(
+        zip(member_promise.tolist(), member_inv.tolist(), strict=True)
+    )
+    links += [
+        (len(chosen) + k, invoice)
+        for k, invoices in enumerate(open_invoices)
+        for invoice in invoices
+    ]
+    position = np.empty(len(ordering), dtype=np.int64)
+    position[ordering] = np.arange(len(ordering))
+    open_note = "Telefonisch zugesagt; die Rechnungen werden bis dahin nicht gemahnt."
+    all_notes = [*notes, *[open_note] * len(oc)]
+    plan.promises = {
+        "cust": all_cust[ordering],
+        "contact": contact[all_cust][ordering],
+        "agreed_by": [names[i] for i in contact[all_cust][ordering].tolist()],
+        "amount": np.concatenate((amount, np.array(open_amount, dtype=np.int64)))[ordering],
+        "promised": np.concatenate((p_promised, open_promised[oc]))[ordering],
+        "recorded": recorded_day[ordering],
+        "recorded_minutes": recorded_minutes[ordering],
+        # open, kept, broken
+        "status": np.concatenate((np.where(kept, 1, 2), np.zeros(len(oc), np.int64)))[ordering],
+        "resolved": np.concatenate((resolved, np.full(len(oc), -1)))[ordering],
+        "resolved_minutes": np.concatenate((resolved_minutes, np.zeros(len(oc), np.int64)))[
+            ordering
+        ],
+        "note": [all_notes[i] for i in ordering.tolist()],
+        "links": sorted((int(position[k]), invoice) for k, invoice in links),
+    }
+
+
+# Of the orders of the last year that took the customer over the credit limit, the share held
+# at confirmation: the credit check holds every one today, before it accounting held a few.
+PAST_HOLD_SHARE = 0.04
+
+
+def _plan_credit_holds(plan: Plan) -> None:
+    """Orders held at confirmation because they took the customer over the credit limit, as
+    `receivables.credit.credit_check` decides (open items and the order in EUR against the
+    limit): this week's orders that would be (still open, not in production), and a few of
+    the last year, released within days with a reason, before anything was shipped."""
+    r = plan.rng("credit_holds")
+    c, o, ln, inv, p, d = (
+        plan.cust,
+        plan.orders,
+        plan.lines,
+        plan.invoices,
+        plan.payments,
+        plan.deliveries,
+    )
+    end = plan.end
+    n_orders = len(o["day"])
+    value = np.bincount(ln["order"], weights=ln["quantity"] * ln["net"], minlength=n_orders)
+    value_eur = np.rint(value * o["fx"]).astype(np.int64)
+    limit_eur = np.rint(c["credit_limit"][o["cust"]] * o["fx"]).astype(np.int64)
+    billed = _Ledger(inv["cust"], inv["issued"], inv["gross"] * inv["fx"])
+    settled_eur = (p["amount"] + p["discount"]) * inv["fx"][p["invoice"]]
+    pay_cust = inv["cust"][p["invoice"]]
+    paid = _Ledger(pay_cust, p["day"], settled_eur)
+    open_then = np.rint(
+        billed.before(o["cust"], o["day"]) - paid.before(o["cust"], o["day"])
+    ).astype(np.int64)
+    open_now = np.rint(
+        np.bincount(inv["cust"], weights=inv["open"] * inv["fx"], minlength=plan.n)
+    ).astype(np.int64)[o["cust"]]
+    first_ship = np.full(n_orders, NEVER, dtype=np.int64)
+    np.minimum.at(first_ship, d["order"], d["day"])
+    live = ~o["cancelled"] & (limit_eur > 0)
+    # Held orders are not confirmed: those of the last week that nothing was shipped of yet.
+    # Today's limit is in EUR at the rate of the customer's newest order (`customer_limit_eur`).
+    newest = np.full(plan.n, -1, dtype=np.int64)
+    np.maximum.at(newest, o["cust"], np.arange(n_orders))
+    limit_now = np.rint(c["credit_limit"][o["cust"]] * o["fx"][newest[o["cust"]]]).astype(np.int64)
+    held_now = (
+        live
+        & (o["status"] <= 1)
+        & (o["day"] >= end - 7)
+        & (first_ship == NEVER)
+        & (open_now + value_eur > limit_now)
+    )
+    o["status"] = np.where(held_now, 0, o["status"])
+    was_over = live & (open_then + value_eur > limit_eur)
+    held_then = (
+        was_over
+        & (o["status"] > 0)
+        & (o["day"] >= max(plan.start + 30, end - 365))
+        & (o["day"] <= end - 3)
+        & (first_ship > o["day"])
+        & (r.random(n_orders) < PAST_HOLD_SHARE)
+    )
+    held_minutes = np.minimum(o["received_minutes"] + r.integers(15, 120, n_orders), 23 * 60)
+    release_day = _to_weekday_forward(o["day"] + r.integers(0, 4, n_orders))
+    release_day = np.where((release_day >= first_ship) | (release_day > end), o["day"], release_day)
+    release_minutes = np.where(
+        release_day == o["day"],
+        np.minimum(held_minutes + r.integers(60, 240, n_orders), 23 * 60 + 30),
+        r.integers(9 * 60, 16 * 60 + 30, n_orders),
+    )
+
+    orders = np.flatnonzero(held_now | held_then)
+    orders = orders[np.lexsort((held_minutes[orders], o["day"][orders]))]
+    cust = o["cust"][orders]
+    released = held_then[orders]
+    open_items = np.where(released, open_then[orders], open_now[orders])
+    exposure = open_items + value_eur[orders]
+    limit = np.where(released, limit_eur[orders], limit_now[orders])
+    shortfall = exposure - limit
+    came_in = paid.between(cust, o["day"][orders], release_day[orders]) >= shortfall
+    key = ((c["segment"] == 0) | c["strategic"])[cust]
+    users = {u.username: i for i, u in enumerate(USERS)}
+    released_by = np.where(came_in | ~key, users[ACCOUNTING_USERNAME], users[MANAGEMENT_USERNAME])
+    contact, names = _payment_contacts(plan)
+    reasons: list[str] = []
+    release_reasons: list[str] = []
+    for j, i in enumerate(cust.tolist()):
+        reasons.append(
+            f"Das Obligo von {money_de(exposure[j], 'EUR')} mit diesem Auftrag übersteigt das "
+            f"Kreditlimit von {money_de(limit[j], 'EUR')} (offene Posten "
+            f"{money_de(open_items[j], 'EUR')}, andere bestätigte Aufträge "
+            f"{money_de(0, 'EUR')}, dieser Auftrag {money_de(value_eur[orders[j]], 'EUR')})."
+        )
+        if not released[j]:
+            release_reasons.append("")
+        elif came_in[j]:
+            release_reasons.append(
+                "Zahlungseingang geprüft: das Obligo liegt wieder unter dem Kreditlimit."
+            )
+        elif key[j]:
+            who = "strategischer Kunde" if c["strategic"][i] else "A-Kunde"
+            release_reasons.append(
+                f"Freigabe durch die Geschäftsführung: {who}, die Zahlung der offenen Posten "
+                "ist mit dem Kunden abgestimmt."
+            )
+        else:
+            release_reasons.append(
+                f"Nach Rücksprache mit {names[contact[i]]}: Zahlung der ältesten Lieferungen "
+                "zugesagt, Auftrag freigegeben."
+            )
+    plan.holds = {
+        "order": orders,
+        "cust": cust,
+        "day": o["day"][orders],
+        "minutes": held_minutes[orders],
+        "released": released,
+        "released_day": release_day[orders],
+        "released_minutes": release_minutes[orders],
+        "released_by": released_by,
+        "limit": limit,
+        "exposure": exposure,
+        "open": open_items,
+        "value": value_eur[orders],
+        "reason": reasons,
+        "release_reason": release_reasons,
+    }
+
+
+def _hold_activity(plan: Plan, hold: int) -> dict[str, Any]:
+    """What `credit_check` asks of the account owner for an open hold: agree payment of the
+    oldest one to three open invoices that bring the customer back under the limit."""
+    h, inv = plan.holds, plan.invoices
+    cust = int(h["cust"][hold])
+    open_idx = np.flatnonzero((inv["cust"] == cust) & (inv["open"] > 0))
+    open_idx = open_idx[np.lexsort((open_idx, inv["due"][open_idx]))][:3]
+    covered = np.cumsum(inv["open"][open_idx] * inv["fx"][open_idx])
+    needed = int(h["exposure"][hold] - h["limit"][hold])
+    count = max(1, min(len(open_idx), int(np.searchsorted(covered, needed)) + 1))
+    what = "der ältesten Lieferung" if count == 1 else f"der ältesten {count} Lieferungen"
+    day = int(h["day"][hold])
+    return {
+        "title": f"Zahlung {what} mit {plan.cust['name'][cust]} vereinbaren"[:200],
+        "cust": cust,
+        "invoice": -1,
+        "hold": hold,
+        "due": int(_to_weekday_forward(np.array([day + 1]))[0]),
+        "origin": "system",
+        "done": False,
+        "created": day,
+    }
+
+
 def demo_plan(
     *, customers: int, years: int, seed: int, today: dt.date, progress: Progress | None = None
 ) -> Plan:
@@ -1121,8 +1748,11 @@ def demo_plan(
     _plan_segments(plan)
     _plan_addresses_and_contacts(plan)
     _plan_interactions(plan)
-    _plan_activities(plan)
     _plan_complaints(plan)
+    _plan_dunning(plan)
+    _plan_promises(plan)
+    _plan_credit_holds(plan)
+    _plan_activities(plan)
     say(
         _("Planned %(customers)s customers, %(orders)s orders, %(lines)s order lines in %(s).1f s")
         % {
