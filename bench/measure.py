@@ -312,7 +312,7 @@ def _customers(client: Any) -> tuple[tuple[Any, int], tuple[Any, int]]:
     # Customers with few orders have mostly paid everything: look first among those with an
     # unpaid invoice and an activity (the page has the last word below).
     likely = set(
-        Invoice.objects.filter(payments__isnull=True).values_list("customer_id", flat=True)
+        Invoice.objects.filter(allocations__isnull=True).values_list("customer_id", flat=True)
     ) & set(Activity.objects.values_list("customer_id", flat=True))
     per_customer = [c for c in per_customer if c[0] in likely] or per_customer
 
