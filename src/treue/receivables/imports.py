@@ -458,6 +458,29 @@ def _oldest_first(
     return chosen
 
 
+def _unique_key(
+    row: "_Row", column: str, value: str, longest: int, seen: dict[str, int], number: int
+) -> bool:
+    """Check a row's identifying value (invoice number, payment reference): missing is reported
+    on the row; True when it is too long or in an earlier row too (the caller says which)."""
+    if not value:
+        row.required(column)
+        return False
+    if len(value) > longest or value in seen:
+        return True
+    seen[value] = number
+    return False
+
+
+def _debtor(row: "_Row", debtors: Mapping[str, Any]) -> Any:
+    """The row's customer by number, with the problem reported when there is none."""
+    customer = row.required("customer")
+    debtor = debtors.get(customer)
+    if customer and debtor is None:
+        row.problems.append(_("no customer %(number)s") % {"number": customer})
+    return debtor
+
+
 def payments_import(
     *,
     data: bytes,
@@ -542,24 +565,15 @@ def _payments_check(
         row = _Row(table, at, cells, decimal_comma)
         problems = row.problems
         reference = references[index]
-        if not reference:
-            row.required("reference")
-        elif len(reference) > longest:
+        if _unique_key(row, "reference", reference, longest, seen, number):
             problems.append(
                 _("the reference %(reference)s is longer than %(max)s characters")
                 % {"reference": reference, "max": longest}
-            )
-        elif reference in seen:
-            problems.append(
-                _("the reference %(reference)s is in row %(other)s too")
+                if len(reference) > longest
+                else _("the reference %(reference)s is in row %(other)s too")
                 % {"reference": reference, "other": seen[reference]}
             )
-        else:
-            seen[reference] = number
-        customer = row.required("customer")
-        debtor = debtors.get(customer)
-        if customer and debtor is None:
-            problems.append(_("no customer %(number)s") % {"number": customer})
+        debtor = _debtor(row, debtors)
         received_on = row.date("received_on")
         amount = row.money("amount")
         if amount == 0:
@@ -831,24 +845,15 @@ def _invoices_check(
         row = _Row(table, at, cells, decimal_comma)
         problems = row.problems
         invoice_number = numbers[index]
-        if not invoice_number:
-            row.required("number")
-        elif len(invoice_number) > longest:
+        if _unique_key(row, "number", invoice_number, longest, seen, number):
             problems.append(
                 _("the invoice number %(number)s is longer than %(max)s characters")
                 % {"number": invoice_number, "max": longest}
-            )
-        elif invoice_number in seen:
-            problems.append(
-                _("the invoice number %(number)s is in row %(other)s too")
+                if len(invoice_number) > longest
+                else _("the invoice number %(number)s is in row %(other)s too")
                 % {"number": invoice_number, "other": seen[invoice_number]}
             )
-        else:
-            seen[invoice_number] = number
-        customer = row.required("customer")
-        debtor = debtors.get(customer)
-        if customer and debtor is None:
-            problems.append(_("no customer %(number)s") % {"number": customer})
+        debtor = _debtor(row, debtors)
         kind: str | None = str(InvoiceKind.INVOICE.value)
         if row.has("kind"):
             kind = KINDS.get(header_key(row.text("kind")))
@@ -879,7 +884,7 @@ def _invoices_check(
             elif debtor is not None and order[1] != debtor.id:
                 problems.append(
                     _("order %(order)s belongs to another customer than %(customer)s")
-                    % {"order": row.text("order"), "customer": customer}
+                    % {"order": row.text("order"), "customer": row.text("customer")}
                 )
             else:
                 order_id = order[0]
