@@ -102,12 +102,8 @@ def payments_import(rows: int) -> dict[str, Any]:
                 number, currency = rng.choice(customers)
                 cents = rng.randint(5_000, 2_500_000)
                 rate = "1,0600" if currency != "EUR" else ""
-                out.write(
-                    f"BENCH-{n:07d};{number};{day};{cents // 100}.{cents % 100:02d}".replace(
-                        ".", ","
-                    )
-                    + f";{currency};{rate}\r\n"
-                )
+                amount = f"{cents // 100},{cents % 100:02d}"
+                out.write(f"BENCH-{n:07d};{number};{day};{amount};{currency};{rate}\r\n")
         size_mb = path.stat().st_size / 1e6
         began = time.perf_counter()
         done = subprocess.run(
